@@ -1,0 +1,48 @@
+import { type BerthEvent, type EventSink, type LogLevel } from '../core/events';
+
+const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+/**
+ * Renders core events on a stream (stderr): plain lines for people, or one JSON object per line for
+ * tools (`--log-format json`). stdout stays free for the command's result.
+ */
+export function eventRenderer(out: NodeJS.WritableStream, format: 'text' | 'json', minLevel: LogLevel): EventSink {
+  const min = LEVELS.indexOf(minLevel);
+  if (format === 'json') {
+    return (e) => {
+      if (e.type === 'log' && LEVELS.indexOf(e.level) < min) return;
+      out.write(JSON.stringify({ time: Date.now(), ...e }) + '\n');
+    };
+  }
+  return (e) => {
+    const line = textLine(e, min);
+    if (line !== undefined) out.write(line);
+  };
+}
+
+function textLine(e: BerthEvent, min: number): string | undefined {
+  switch (e.type) {
+    case 'log':
+      if (LEVELS.indexOf(e.level) < min) return undefined;
+      return `${e.level === 'info' ? '' : `[${e.level}] `}${e.component ? `[${e.component}] ` : ''}${e.message}\n`;
+    case 'phase':
+      return `==> ${e.phase}${e.detail ? `: ${e.detail}` : ''}\n`;
+    case 'build-step':
+      return `--- step ${e.step}${e.total ? `/${e.total}` : ''}: ${e.instruction}\n`;
+    case 'build-cached':
+      return min <= LEVELS.indexOf('debug') ? `    (cached)\n` : undefined;
+    case 'output':
+      return e.text;
+    case 'hook': {
+      const name = e.command ? `${e.hook} [${e.command}]` : e.hook;
+      if (e.state === 'started') return `--> ${name}\n`;
+      if (e.state === 'skipped') return min <= LEVELS.indexOf('debug') ? `    ${name} skipped${e.reason ? `: ${e.reason}` : ''}\n` : undefined;
+      const took = e.durationMs !== undefined ? ` in ${(e.durationMs / 1000).toFixed(1)} s` : '';
+      return e.state === 'succeeded' ? `<-- ${name} done${took}\n` : `<-- ${name} FAILED (exit ${e.exitCode ?? '?'})${took}\n`;
+    }
+    case 'container':
+      return `container ${e.containerId.slice(0, 12)} ${e.state}\n`;
+    case 'port':
+      return `port ${e.containerPort} -> ${e.hostIp}:${e.hostPort}${e.note ? ` (${e.note})` : ''}\n`;
+  }
+}
