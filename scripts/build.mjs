@@ -13,6 +13,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // jsonc-parser's UMD entry requires its files dynamically, which a bundle cannot follow: take the ESM build.
+  mainFields: ['module', 'main'],
   sourcemap: production ? false : 'linked',
   minify: production,
   // dockerode -> ssh2 -> cpu-features and an optional native crypto binding: ssh2 falls back to pure JS

@@ -3,6 +3,8 @@
  * talks to Docker (or Podman's Docker API); everything else depends on these interfaces, which keeps
  * lifecycle planning and the use cases testable with fakes in unit tests.
  */
+import type { ContainerInspectInfo, ImageInspectInfo } from 'dockerode';
+import type { BerthEvent } from '../events';
 
 /** Options for running one command in a container and waiting for it. */
 export interface ExecOptions {
@@ -103,4 +105,131 @@ export interface ImageBuildSpec {
   network?: string;
   platform?: string;
   pull?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Engine: every call the core makes to the container engine. `DockerEngine` (engine.ts) is the
+// real one; unit tests of the use cases give a fake.
+
+/** Cancellation and deadline for one engine call. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overrides the call kind's default deadline; 0 means none. */
+  timeoutMs?: number;
+}
+
+/** What the engine says about itself (`GET /version`). */
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  /** Podman serving the Docker API (its /version lists a "Podman Engine" component). */
+  isPodman: boolean;
+}
+
+/** One row of `findContainers` (the Engine API's container list, trimmed to what Berth reads). */
+export interface ContainerSummary {
+  id: string;
+  /** Without the leading `/`. */
+  names: string[];
+  image: string;
+  imageId: string;
+  state: string;
+  /** Human text: `Up 3 minutes`, `Exited (0) 2 hours ago`. */
+  status: string;
+  labels: Record<string, string>;
+  /** Unix seconds. */
+  created: number;
+  ports: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
+}
+
+/** The raw `GET /containers/{id}/json` answer; field names are the Engine API's. */
+export type ContainerDetails = ContainerInspectInfo;
+/** The raw `GET /images/{name}/json` answer. */
+export type ImageDetails = ImageInspectInfo;
+
+/** Label filter: `{ k: 'v' }` matches label k=v; `{ k: undefined }` matches any container with label k. */
+export type LabelFilter = Record<string, string | undefined>;
+
+/** One engine event (`GET /events`), e.g. a container's start, die, stop or destroy. */
+export interface EngineEvent {
+  /** `container`, `image`, `volume`, `network`. */
+  type: string;
+  /** `start`, `die`, `stop`, `destroy`, `create`, `health_status: healthy`, … */
+  action: string;
+  /** The object's id (container id for container events). */
+  id: string;
+  /** Labels of the container and extras such as `exitCode` and `name`. */
+  attributes: Record<string, string>;
+  /** Unix nanoseconds. */
+  timeNano: number;
+}
+
+/** Options of `Engine.execInteractive`: a TTY exec for a terminal. */
+export interface InteractiveExecOptions {
+  cmd: string[];
+  user?: string;
+  workdir?: string;
+  env?: Record<string, string>;
+  cols?: number;
+  rows?: number;
+  signal?: AbortSignal;
+}
+
+/** A running TTY exec, wired to a terminal. */
+export interface InteractiveSession {
+  readonly execId: string;
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Output of the terminal (stdout and stderr are one stream under a TTY). Returns an unsubscribe. */
+  onData(cb: (data: Buffer) => void): () => void;
+  /** Called once when the process ends, with its exit code (undefined if unknown, e.g. after close()). */
+  onExit(cb: (code: number | undefined) => void): () => void;
+  /** Ends the session: closes the connection (the process gets SIGHUP from its closed terminal). */
+  close(): void;
+}
+
+export interface VolumeSummary {
+  name: string;
+  labels: Record<string, string>;
+  driver: string;
+  mountpoint: string;
+}
+
+/** The container engine as the core sees it. Every call is cancellable and has a deadline. */
+export interface Engine extends ContainerExec {
+  ping(options?: CallOptions): Promise<void>;
+  /** Cached after the first call. */
+  version(options?: CallOptions): Promise<EngineInfo>;
+  /** Containers carrying all these labels; `all` includes stopped ones. Containers being removed are skipped. */
+  findContainers(labels: LabelFilter, options?: CallOptions & { all?: boolean }): Promise<ContainerSummary[]>;
+  /** Throws BerthError('container-not-found') when there is none. */
+  inspectContainer(id: string, options?: CallOptions): Promise<ContainerDetails>;
+  /** undefined when the image is not present locally. */
+  inspectImage(ref: string, options?: CallOptions): Promise<ImageDetails | undefined>;
+  imageExists(ref: string, options?: CallOptions): Promise<boolean>;
+  /** Pulls with progress as `output` events (source `pull`); failures are BerthError('image-not-found'). */
+  pullImage(ref: string, events: (e: BerthEvent) => void, signal?: AbortSignal): Promise<void>;
+  /** Builds with the engine's builder; steps, cache hits and output as events. No deadline. */
+  buildImage(spec: ImageBuildSpec, events: (e: BerthEvent) => void, signal?: AbortSignal): Promise<{ imageId: string }>;
+  /** Returns the new container's id. */
+  createContainer(spec: ContainerCreateSpec, signal?: AbortSignal): Promise<string>;
+  /** Starting a running container is not an error. */
+  startContainer(id: string, options?: CallOptions): Promise<void>;
+  /** Stopping a stopped container is not an error. */
+  stopContainer(id: string, options?: CallOptions & { timeoutSeconds?: number }): Promise<void>;
+  /** Removing a container that is already gone is not an error. */
+  removeContainer(id: string, options?: CallOptions & { removeVolumes?: boolean; force?: boolean }): Promise<void>;
+  execInteractive(containerId: string, options: InteractiveExecOptions): Promise<InteractiveSession>;
+  /**
+   * Subscribes to engine events for containers with these labels. Resolves once the subscription is
+   * live; `onEnd` is called once when it ends (no error when `signal` aborted it).
+   */
+  events(filter: { labels: LabelFilter }, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onEnd?: (error?: Error) => void): Promise<void>;
+  listVolumes(labels?: LabelFilter, options?: CallOptions): Promise<VolumeSummary[]>;
+  /** Removing a missing volume is not an error. */
+  removeVolume(name: string, options?: CallOptions & { force?: boolean }): Promise<void>;
+  /** The last `tail` lines of the container's output (stdout and stderr interleaved). */
+  getContainerLogs(id: string, options?: CallOptions & { tail?: number }): Promise<string>;
 }

@@ -28,6 +28,20 @@ export interface UpOptions extends WorkspaceRef {
   skipNonBlockingCommands?: boolean;
 }
 
+export interface BuildOptions extends WorkspaceRef {
+  /** Tag for the image (repeatable in the CLI); default: the reference CLI's `vsc-<folder>-<hash>`. */
+  imageNames?: string[];
+  noCache?: boolean;
+  /** Dockerfile stage, overriding build.target. */
+  target?: string;
+}
+
+export interface BuildResult {
+  outcome: 'success';
+  imageName: string[];
+  imageId: string;
+}
+
 export interface UpResult {
   outcome: 'success';
   containerId: string;
@@ -68,4 +82,58 @@ export interface StatusResult {
   hooks: HookRecord[];
   /** Empty when the container matches the spec. */
   drift: DriftItem[];
+}
+
+export type WorkspaceExecOptions = Omit<import('../engine/types').ExecOptions, 'user' | 'workdir'> & {
+  /** Working folder in the container; default: the remote workspace folder. */
+  cwd?: string;
+  /** Extra environment, after remoteEnv (the CLI's `--remote-env`). */
+  remoteEnv?: Record<string, string>;
+};
+
+export interface SessionOptions {
+  /** argv; absent: the remote user's login shell. */
+  cmd?: string[];
+  cols: number;
+  rows: number;
+  /** Extra environment on top of the probed env and remoteEnv. */
+  env?: Record<string, string>;
+  /** Working folder in the container; default: the remote workspace folder. */
+  cwd?: string;
+}
+
+/**
+ * What a front end needs from the core, in one object. The CLI calls the use cases directly; the
+ * extension holds one BerthService per window. Nothing here talks to Docker until a method is called.
+ */
+export interface BerthService {
+  up(options: UpOptions, ctx: UseCaseContext): Promise<UpResult>;
+  /** Builds (or, for an image spec, finds) the dev container's image without creating a container. */
+  build(options: BuildOptions, ctx: UseCaseContext): Promise<BuildResult>;
+  stop(ref: WorkspaceRef, ctx: UseCaseContext): Promise<void>;
+  /** Removes the container (and, when asked, its anonymous volumes). Never touches workspace files. */
+  down(ref: WorkspaceRef & { removeVolumes?: boolean }, ctx: UseCaseContext): Promise<void>;
+  status(ref: WorkspaceRef, ctx: UseCaseContext): Promise<StatusResult>;
+  /**
+   * Runs a command in the running container as remoteUser, in the workspace folder, with the probed
+   * env and remoteEnv, and waits for it. Output goes to the callbacks in ExecOptions.
+   */
+  exec(ref: WorkspaceRef, options: WorkspaceExecOptions, ctx: UseCaseContext): Promise<import('../engine/types').ExecResult>;
+  /** A TTY process in the running container as remoteUser, in the workspace folder, with remoteEnv. */
+  openSession(
+    ref: WorkspaceRef,
+    options: SessionOptions,
+    ctx: UseCaseContext,
+  ): Promise<import('../engine/types').InteractiveSession>;
+  /**
+   * Follows the engine's events for the workspace's containers and calls `onChange` with a fresh
+   * status after each (and once at the start). Ends when `signal` aborts. `onError` hears when the
+   * engine goes away (the stream ends); the watcher retries until aborted.
+   */
+  watch(
+    ref: WorkspaceRef,
+    onChange: (status: StatusResult) => void,
+    onError: (error: unknown) => void,
+    signal: AbortSignal,
+  ): void;
 }

@@ -1,0 +1,14 @@
+import type { Engine } from '../engine/types';
+import type { SessionCache } from './sessionCache';
+
+/** What every use case gets from the front end's composition root (`createBerthService`). */
+export interface CoreDeps {
+  engine: Engine;
+  platform: NodeJS.Platform;
+  /** The host user's ids, for updateRemoteUserUID. */
+  hostUser: { uid: number; gid: number };
+  /** Host-side cache of probed envs per container start. */
+  sessions: SessionCache;
+  /** Folder for per-workspace locks (two `up` at once make one container); undefined: no locking. */
+  lockDir?: string;
+}

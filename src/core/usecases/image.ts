@@ -1,0 +1,119 @@
+/**
+ * Getting the dev container's image ready: an image spec's image (local first, else pulled), a
+ * Dockerfile spec's build, then the UID layer that gives the remote user the host user's ids.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { metadataFromLabels, type ReadConfigResult } from '../config';
+import type { MetadataEntry, ResolvedConfig } from '../config/types';
+import { planImageBuild } from '../container/buildPlan';
+import { computeBuildInputs, type BuildInputs } from '../container/drift';
+import { runArgsUser } from '../container/runArgs';
+import { planUidUpdate } from '../container/uid';
+import type { ImageDetails } from '../engine/types';
+import { BerthError } from '../errors';
+import { LABEL_BERTH_BUILD_HASH, LABEL_BERTH_BUILD_INPUTS } from '../labels';
+import type { CoreDeps } from './deps';
+import type { UseCaseContext } from './types';
+
+export interface PreparedImage {
+  /** The image the container runs (the UID image when one was built). */
+  image: string;
+  /** The image the spec names or builds (before the UID layer). */
+  baseImage: string;
+  details: ImageDetails;
+  /** `devcontainer.metadata` entries of the base image. */
+  metadata: MetadataEntry[];
+  buildInputs: BuildInputs;
+}
+
+export function buildInputLabels(inputs: BuildInputs): Record<string, string> {
+  return { [LABEL_BERTH_BUILD_HASH]: inputs.hash, [LABEL_BERTH_BUILD_INPUTS]: JSON.stringify(inputs.inputs) };
+}
+
+/** Builds (Dockerfile) or finds (image) the spec's image. */
+export async function prepareBaseImage(
+  deps: CoreDeps,
+  loaded: ReadConfigResult,
+  options: { noCache?: boolean; imageNames?: string[]; target?: string },
+  ctx: UseCaseContext,
+): Promise<Omit<PreparedImage, 'image'>> {
+  const config = loaded.config;
+  const buildInputs = await computeBuildInputs(config);
+  let ref: string;
+  if (config.kind === 'image') {
+    ref = config.image;
+    if (!(await deps.engine.imageExists(ref, { signal: ctx.signal }))) {
+      ctx.events({ type: 'phase', phase: 'building', detail: `pulling ${ref}` });
+      await deps.engine.pullImage(ref, ctx.events, ctx.signal);
+    }
+  } else if (config.kind === 'dockerfile') {
+    const spec = planImageBuild(config, {
+      noCache: options.noCache,
+      imageName: options.imageNames?.[0],
+      labels: buildInputLabels(buildInputs),
+      hostEnv: ctx.env,
+    });
+    if (options.target) spec.target = options.target;
+    for (const extra of options.imageNames?.slice(1) ?? []) spec.tags.push(extra);
+    ctx.events({ type: 'phase', phase: 'building', detail: spec.tags[0] });
+    await deps.engine.buildImage(spec, ctx.events, ctx.signal);
+    ref = spec.tags[0];
+  } else {
+    throw composeNotSupported(config);
+  }
+  const details = await deps.engine.inspectImage(ref, { signal: ctx.signal });
+  if (!details) throw new BerthError('image-not-found', `The image ${ref} is not present after preparing it`);
+  return { baseImage: ref, details, metadata: metadataFromLabels(details.Config?.Labels ?? {}, ref), buildInputs };
+}
+
+export function composeNotSupported(config: ResolvedConfig): BerthError {
+  return new BerthError('config-invalid', 'Docker Compose specs (dockerComposeFile) are not supported by this version of Berth yet', {
+    location: { file: config.configFile, line: 1, column: 1, path: 'dockerComposeFile' },
+    hint: 'Use an image or a Dockerfile spec for now.',
+  });
+}
+
+/**
+ * Adds the UID layer when the remote user's ids should match the host user's (Linux, non-root,
+ * new containers only). Returns the image to run.
+ */
+export async function withUidLayer(
+  deps: CoreDeps,
+  config: ResolvedConfig,
+  base: Omit<PreparedImage, 'image'>,
+  ctx: UseCaseContext,
+): Promise<string> {
+  const plan = planUidUpdate({
+    enabled: config.updateRemoteUserUID,
+    platform: deps.platform,
+    isNewContainer: true,
+    hostUid: deps.hostUser.uid,
+    hostGid: deps.hostUser.gid,
+    remoteUser: config.remoteUser,
+    runArgsUser: runArgsUser(config.runArgs),
+    containerUser: config.containerUser,
+    imageUser: base.details.Config?.User ?? '',
+    image: base.baseImage,
+  });
+  if (!plan.run) {
+    ctx.events({ type: 'log', level: 'debug', message: `updateRemoteUserUID: ${plan.reason}`, component: 'uid' });
+    return base.baseImage;
+  }
+  ctx.events({ type: 'log', level: 'info', message: `Giving ${plan.user} the host user's ids (${plan.buildArgs.NEW_UID}:${plan.buildArgs.NEW_GID})`, component: 'uid' });
+  const dir = await mkdtemp(join(tmpdir(), 'berth-uid-'));
+  try {
+    const dockerfile = join(dir, 'Dockerfile');
+    await writeFile(dockerfile, plan.dockerfile);
+    await deps.engine.buildImage(
+      { context: dir, dockerfile, tags: [plan.imageName], buildArgs: plan.buildArgs, cacheFrom: [], labels: {}, platform: plan.platform },
+      // The UID layer's steps are Berth's, not the user's: keep them out of the step count.
+      (e) => (e.type === 'build-step' || e.type === 'build-cached' ? undefined : ctx.events(e)),
+      ctx.signal,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return plan.imageName;
+}

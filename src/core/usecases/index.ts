@@ -1,0 +1,2 @@
+export { createBerthService, defaultStateDir, type BerthServiceOptions } from './service';
+export type * from './types';

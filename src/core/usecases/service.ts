@@ -1,0 +1,64 @@
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from '../engine/engine';
+import { build } from './build';
+import type { CoreDeps } from './deps';
+import { exec, openSession } from './exec';
+import { SessionCache } from './sessionCache';
+import { status } from './status';
+import { down, stop } from './stopDown';
+import type { BerthService } from './types';
+import { up } from './up';
+import { watch } from './watch';
+
+export interface BerthServiceOptions {
+  /** An explicit engine address (`--docker-host`, `berth.dockerHost`); else DOCKER_HOST, the Docker context, the default socket. */
+  dockerHost?: string;
+  /** The host environment, for finding the engine (DOCKER_HOST, DOCKER_CONTEXT, HOME). */
+  env: Record<string, string | undefined>;
+  platform: NodeJS.Platform;
+  /** Where Berth keeps per-container caches and locks; undefined: no cache, no cross-process lock. */
+  stateDir?: string;
+}
+
+/** The default state folder: `$XDG_STATE_HOME/berth`, else `~/.local/state/berth`. */
+export function defaultStateDir(env: Record<string, string | undefined>): string | undefined {
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'berth');
+  const home = env.HOME ?? env.USERPROFILE;
+  return home ? join(home, '.local', 'state', 'berth') : undefined;
+}
+
+/**
+ * The composition root of the core: one engine (dockerode loads on the first call, not here) and the
+ * use cases bound to it.
+ */
+export function createBerthService(options: BerthServiceOptions): BerthService {
+  const stateDir = options.stateDir ?? defaultStateDir(options.env);
+  const info = safeUserInfo();
+  const deps: CoreDeps = {
+    engine: createEngine({ host: options.dockerHost, env: options.env }),
+    platform: options.platform,
+    hostUser: { uid: info.uid, gid: info.gid },
+    sessions: new SessionCache(stateDir && join(stateDir, 'containers')),
+    lockDir: stateDir && join(stateDir, 'locks'),
+  };
+  return {
+    up: (o, ctx) => up(deps, o, ctx),
+    build: (o, ctx) => build(deps, o, ctx),
+    stop: (ref, ctx) => stop(deps, ref, ctx),
+    down: (ref, ctx) => down(deps, ref, ctx),
+    status: (ref, ctx) => status(deps, ref, ctx),
+    exec: (ref, o, ctx) => exec(deps, ref, o, ctx),
+    openSession: (ref, o, ctx) => openSession(deps, ref, o, ctx),
+    watch: (ref, onChange, onError, signal) => watch(deps, ref, options.env, onChange, onError, signal),
+  };
+}
+
+function safeUserInfo(): { uid: number; gid: number } {
+  try {
+    const u = userInfo();
+    return { uid: u.uid, gid: u.gid };
+  } catch {
+    return { uid: -1, gid: -1 };
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A host-side cache of what Berth learned about a running container: the probed user environment and
+ * the user's home. Each of those costs an exec (50-200 ms, more with a slow login shell), and they
+ * cannot change while the container runs, so one entry is valid for exactly one container start
+ * (keyed by id and State.StartedAt). The truth stays in the container (hook markers); a lost or stale
+ * cache only costs time.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SessionEntry {
+  containerId: string;
+  startedAt: string;
+  /** Probed env per `<user>|<probe mode>`. */
+  userEnv: Record<string, Record<string, string>>;
+  /** Home folder per user. */
+  home: Record<string, string>;
+  /** Every hook due in this start has run (so a plain `up` of the running container reads no markers). */
+  hooksSettled?: boolean;
+}
+
+export class SessionCache {
+  /** @param dir where entries live; undefined turns the cache off (every lookup misses). */
+  constructor(private readonly dir: string | undefined) {}
+
+  private file(containerId: string): string | undefined {
+    return this.dir && /^[0-9a-f]{12,64}$/.test(containerId) ? join(this.dir, `${containerId}.json`) : undefined;
+  }
+
+  /** The entry for this start of the container, or a fresh empty one. */
+  async load(containerId: string, startedAt: string): Promise<SessionEntry> {
+    const fresh: SessionEntry = { containerId, startedAt, userEnv: {}, home: {} };
+    const file = this.file(containerId);
+    if (!file) return fresh;
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as SessionEntry;
+      return entry.containerId === containerId && entry.startedAt === startedAt && entry.userEnv && entry.home ? entry : fresh;
+    } catch {
+      return fresh;
+    }
+  }
+
+  async save(entry: SessionEntry): Promise<void> {
+    const file = this.file(entry.containerId);
+    if (!file || !this.dir) return;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      // Write then rename, so a concurrent reader never sees half a file. The env may hold secrets:
+      // the file is readable by the user alone.
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
+      await rename(tmp, file);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+  }
+
+  async forget(containerId: string): Promise<void> {
+    const file = this.file(containerId);
+    if (file) await rm(file, { force: true });
+  }
+}

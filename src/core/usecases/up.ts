@@ -1,0 +1,212 @@
+/**
+ * `up`: from a spec to a running dev container with its hooks run. Reuses the workspace's container
+ * when it runs, starts it when stopped, and otherwise builds (or finds) the image and creates one.
+ * With removeExistingContainer the new image is built first and the old container removed only then,
+ * so a failed rebuild leaves the last working container in place.
+ */
+import { configToMetadataEntry, mergeWithImageMetadata, type ReadConfigResult } from '../config';
+import type { MetadataEntry } from '../config/types';
+import { planContainer } from '../container/plan';
+import { pickFreePorts } from '../container/ports';
+import { isHostPortFree } from '../container/hostPort';
+import { diffBuildInputs, parseBuildInputsLabel, computeBuildInputs } from '../container/drift';
+import type { ContainerDetails } from '../engine/types';
+import { formatDiagnostic } from '../errors';
+import { LABEL_BERTH_BUILD_INPUTS } from '../labels';
+import { runInitializeCommand } from '../lifecycle/initialize';
+import { readMarkers } from '../lifecycle/markers';
+import { planLifecycle, type ContainerReason, type LifecycleMarkers } from '../lifecycle/plan';
+import { runLifecycle } from '../lifecycle/run';
+import type { CoreDeps } from './deps';
+import { buildInputLabels, composeNotSupported, prepareBaseImage, withUidLayer } from './image';
+import { withWorkspaceLock } from './lock';
+import type { UpOptions, UpResult, UseCaseContext } from './types';
+import { attachContext, configForContainer, findWorkspaceContainer, loadWorkspace } from './workspace';
+
+export async function up(deps: CoreDeps, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
+  const loaded = await loadWorkspace(options, deps, ctx);
+  if (loaded.config.kind === 'compose') throw composeNotSupported(loaded.config);
+  // initializeCommand runs on the host on every up, before anything else (as in the reference CLI).
+  if (loaded.config.initializeCommand !== undefined) {
+    ctx.events({ type: 'phase', phase: 'initialize' });
+    await runInitializeCommand(loaded.config.initializeCommand, {
+      cwd: loaded.config.workspaceFolderHost,
+      env: ctx.env,
+      events: ctx.events,
+      signal: ctx.signal,
+      platform: deps.platform,
+    });
+  }
+  return withWorkspaceLock(deps.lockDir, loaded.devcontainerId, ctx, () => upLocked(deps, loaded, options, ctx));
+}
+
+async function upLocked(deps: CoreDeps, loaded: ReadConfigResult, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
+  const { engine } = deps;
+  const existing = await findWorkspaceContainer(engine, loaded.idLabels, ctx.signal);
+
+  let reason: ContainerReason;
+  let details: ContainerDetails;
+  if (existing && !options.removeExistingContainer) {
+    if (existing.state === 'running') {
+      reason = 'reused';
+    } else {
+      ctx.events({ type: 'phase', phase: 'starting' });
+      await engine.startContainer(existing.id, { signal: ctx.signal });
+      reason = 'started';
+    }
+    details = await engine.inspectContainer(existing.id, { signal: ctx.signal });
+    ctx.events({ type: 'container', containerId: existing.id, state: reason === 'reused' ? 'reused' : 'started' });
+    await reportDrift(loaded, details, ctx);
+  } else {
+    details = await createContainer(deps, loaded, options, existing?.id, ctx);
+    reason = 'created';
+  }
+
+  const config = configForContainer(loaded, details);
+  const attach = await runHooks(deps, loaded, details, reason, options, ctx);
+  ctx.events({ type: 'phase', phase: 'ready' });
+  return {
+    outcome: 'success',
+    containerId: details.Id,
+    remoteUser: attach.user,
+    remoteWorkspaceFolder: config.workspaceFolder,
+    action: reason,
+  };
+}
+
+async function createContainer(
+  deps: CoreDeps,
+  loaded: ReadConfigResult,
+  options: UpOptions,
+  replacing: string | undefined,
+  ctx: UseCaseContext,
+): Promise<ContainerDetails> {
+  const { engine } = deps;
+  const base = await prepareBaseImage(deps, loaded, { noCache: options.buildNoCache }, ctx);
+  // The container's label: the image's entries, then this spec's own (raw values, as the reference CLI).
+  const entries: MetadataEntry[] = [...base.metadata, configToMetadataEntry(loaded.raw)];
+  const config = mergeWithImageMetadata(loaded.config, base.metadata);
+  if (config.kind === 'compose') throw composeNotSupported(config);
+  const image = await withUidLayer(deps, config, base, ctx);
+
+  const spec = planContainer(config, {
+    image,
+    idLabels: loaded.idLabels,
+    metadataLabel: JSON.stringify(entries),
+    extraLabels: buildInputLabels(base.buildInputs),
+    hostEnv: ctx.env,
+    platform: deps.platform,
+    imageEntrypoint: asList(base.details.Config?.Entrypoint),
+    imageCmd: asList(base.details.Config?.Cmd),
+    entrypoints: config.entrypoints,
+    onWarning: (d) => ctx.events({ type: 'log', level: 'warn', message: formatDiagnostic(d), component: 'container' }),
+  });
+
+  // Swap only now that the new image is ready: a failed build above kept the old container.
+  if (replacing) {
+    ctx.events({ type: 'phase', phase: 'removing', detail: 'the previous container' });
+    await engine.removeContainer(replacing, { force: true, signal: ctx.signal });
+    await deps.sessions.forget(replacing);
+    ctx.events({ type: 'container', containerId: replacing, state: 'removed' });
+  }
+
+  const ports = await pickFreePorts(spec.ports, isHostPortFree);
+  spec.ports = ports.bindings;
+  for (const note of ports.notes) ctx.events({ type: 'log', level: 'warn', message: note, component: 'ports' });
+
+  ctx.events({ type: 'phase', phase: 'creating' });
+  const id = await engine.createContainer(spec, ctx.signal);
+  ctx.events({ type: 'container', containerId: id, state: 'created' });
+  ctx.events({ type: 'phase', phase: 'starting' });
+  await engine.startContainer(id, { signal: ctx.signal });
+  ctx.events({ type: 'container', containerId: id, state: 'started' });
+  const details = await engine.inspectContainer(id, { signal: ctx.signal });
+  for (const [port, bindings] of Object.entries(details.NetworkSettings?.Ports ?? {})) {
+    for (const b of bindings ?? []) {
+      ctx.events({ type: 'port', containerPort: Number.parseInt(port, 10), hostIp: b.HostIp, hostPort: Number.parseInt(b.HostPort, 10) });
+    }
+  }
+  return details;
+}
+
+function asList(value: string | string[] | undefined | null): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Runs the hooks the plan calls for. Markers are read in one exec, and only when a hook could run. */
+async function runHooks(
+  deps: CoreDeps,
+  loaded: ReadConfigResult,
+  details: ContainerDetails,
+  reason: ContainerReason,
+  options: UpOptions,
+  ctx: UseCaseContext,
+) {
+  const config = configForContainer(loaded, details);
+  const hooksDefined = Object.values(config.hooks).some((list) => list.length > 0);
+  const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
+  // A running container whose hooks all finished in this start (recorded below) needs no marker read.
+  const settled = reason === 'reused' && entry.hooksSettled === true && !hasPostAttach(config);
+  if (!hooksDefined || settled) {
+    return { user: config.remoteUser || config.containerUser || details.Config?.User || 'root' };
+  }
+  const attach = await attachContext(deps, loaded, details, ctx, config);
+  let markers: LifecycleMarkers = {};
+  let markerDir: string | undefined;
+  let home: string | undefined;
+  const state = await readMarkers(deps.engine, details.Id, { user: attach.user, signal: ctx.signal });
+  markers = state.markers;
+  markerDir = state.markerDir;
+  home = state.home;
+  const plan = planLifecycle({
+    hooks: config.hooks,
+    waitFor: config.waitFor,
+    reason,
+    markers,
+    containerCreatedAt: details.Created,
+    containerStartedAt: details.State.StartedAt,
+    skipPostAttach: options.skipPostAttach,
+    skipNonBlocking: options.skipNonBlockingCommands,
+  });
+  for (const s of plan.skipped) ctx.events({ type: 'hook', hook: s.hook, state: 'skipped', reason: s.reason });
+  if (plan.steps.length > 0) {
+    ctx.events({ type: 'phase', phase: 'running-hooks' });
+    await runLifecycle(plan, {
+      exec: deps.engine,
+      containerId: details.Id,
+      user: attach.user,
+      workdir: attach.workdir,
+      home,
+      env: attach.env,
+      events: ctx.events,
+      signal: ctx.signal,
+      markerDir,
+    });
+  }
+  if (!options.skipNonBlockingCommands) {
+    const fresh = await deps.sessions.load(details.Id, details.State.StartedAt);
+    fresh.hooksSettled = true;
+    await deps.sessions.save(fresh);
+  }
+  return attach;
+}
+
+function hasPostAttach(config: ReturnType<typeof configForContainer>): boolean {
+  return config.hooks.postAttachCommand.length > 0;
+}
+
+/** Tells the user when the spec's build inputs changed since the container was made. */
+async function reportDrift(loaded: ReadConfigResult, details: ContainerDetails, ctx: UseCaseContext): Promise<void> {
+  const old = parseBuildInputsLabel(details.Config?.Labels?.[LABEL_BERTH_BUILD_INPUTS]);
+  if (!old) return;
+  const now = await computeBuildInputs(loaded.config);
+  const changed = diffBuildInputs(old, now.inputs).filter((d) => d.needsRebuild);
+  if (changed.length === 0) return;
+  ctx.events({
+    type: 'log',
+    level: 'warn',
+    message: `The spec changed since this container was made (${changed.map((d) => d.input).join(', ')}): rebuild to apply it (berth up --remove-existing-container, or Berth: Rebuild).`,
+    component: 'drift',
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * What the use cases share: reading the workspace's spec, finding its container by the spec's labels,
+ * and working out how to run things in it (user, folder, environment).
+ */
+import { mergeWithImageMetadata, metadataFromLabels, readConfig, type ReadConfigResult } from '../config';
+import { LABEL_CONFIG_FILE, LABEL_LOCAL_FOLDER } from '../labels';
+import type { ContainerDetails, ContainerSummary, Engine } from '../engine/types';
+import { BerthError, formatDiagnostic } from '../errors';
+import type { ResolvedConfig } from '../config/types';
+import { combineRemoteEnv, envListToRecord } from '../lifecycle/remoteEnv';
+import { probeUserEnv } from '../lifecycle/userEnv';
+import type { CoreDeps } from './deps';
+import type { UseCaseContext, WorkspaceRef } from './types';
+
+/** Reads the spec and reports its warnings as log events. */
+export async function loadWorkspace(ref: WorkspaceRef, deps: Pick<CoreDeps, 'platform'>, ctx: UseCaseContext): Promise<ReadConfigResult> {
+  ctx.events({ type: 'phase', phase: 'reading-config' });
+  const loaded = await readConfig({ workspaceFolder: ref.workspaceFolder, configFile: ref.configFile, env: ctx.env, platform: deps.platform });
+  for (const d of loaded.diagnostics) ctx.events({ type: 'log', level: 'warn', message: formatDiagnostic(d), component: 'config' });
+  return loaded;
+}
+
+/**
+ * The workspace's container: the one carrying all id labels, else (like the reference CLI) one with
+ * the workspace's local_folder and no config_file label, made by older tools.
+ */
+export async function findWorkspaceContainer(
+  engine: Engine,
+  idLabels: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<ContainerSummary | undefined> {
+  const found = await engine.findContainers(idLabels, { all: true, signal });
+  if (found.length > 0) return newest(found);
+  const folder = idLabels[LABEL_LOCAL_FOLDER];
+  if (folder === undefined || Object.keys(idLabels).length !== 2) return undefined;
+  const legacy = (await engine.findContainers({ [LABEL_LOCAL_FOLDER]: folder }, { all: true, signal })).filter(
+    (c) => c.labels[LABEL_CONFIG_FILE] === undefined,
+  );
+  return legacy.length > 0 ? newest(legacy) : undefined;
+}
+
+function newest(list: ContainerSummary[]): ContainerSummary {
+  return list.reduce((a, b) => (b.created > a.created ? b : a));
+}
+
+export function noContainer(loaded: ReadConfigResult, what: string): BerthError {
+  return new BerthError('container-not-found', `There is no ${what} dev container for ${loaded.config.workspaceFolderHost}`, {
+    hint: `Start it with 'berth up --workspace-folder ${loaded.config.workspaceFolderHost}' (or Berth: Start in VS Code).`,
+  });
+}
+
+/**
+ * The config as it applies to an existing container: its hooks and settings come from the
+ * `devcontainer.metadata` label written when it was made (an edited hook needs a rebuild, as in the
+ * reference CLI); only remoteUser, remoteEnv and userEnvProbe are taken from the current file.
+ */
+export function configForContainer(loaded: ReadConfigResult, details: ContainerDetails): ResolvedConfig {
+  const entries = metadataFromLabels(details.Config?.Labels ?? {}, details.Name);
+  if (entries.length === 0) return loaded.config;
+  const own: Record<string, unknown> = {};
+  for (const key of ['remoteUser', 'remoteEnv', 'userEnvProbe'] as const) {
+    if (loaded.raw[key] !== undefined) own[key] = loaded.raw[key];
+  }
+  return mergeWithImageMetadata({ ...loaded.config, configMetadata: own }, entries);
+}
+
+/** How to run a process in the container as the dev container's user. */
+export interface AttachContext {
+  containerId: string;
+  details: ContainerDetails;
+  config: ResolvedConfig;
+  user: string;
+  workdir: string;
+  /** Probed user env + remoteEnv (+ the caller's extra env). Holds secrets: never log values. */
+  env: Record<string, string>;
+}
+
+/** The remote user: remoteUser, else containerUser, else the image's user, else root. */
+export function remoteUserOf(config: ResolvedConfig, details: ContainerDetails): string {
+  return config.remoteUser || config.containerUser || details.Config?.User || 'root';
+}
+
+/**
+ * Works out user, folder and environment for a running container. The user's env comes from the
+ * login shell probe, cached per container start on the host, so repeated execs skip it.
+ */
+export async function attachContext(
+  deps: CoreDeps,
+  loaded: ReadConfigResult,
+  details: ContainerDetails,
+  ctx: UseCaseContext,
+  config: ResolvedConfig = configForContainer(loaded, details),
+): Promise<AttachContext> {
+  const user = remoteUserOf(config, details);
+  const probed = await probedEnv(deps, details, user, config.userEnvProbe, ctx);
+  const containerEnv = envListToRecord(details.Config?.Env);
+  return {
+    containerId: details.Id,
+    details,
+    config,
+    user,
+    workdir: config.workspaceFolder,
+    env: combineRemoteEnv(probed, config.remoteEnv, { ...containerEnv, ...probed }),
+  };
+}
+
+async function probedEnv(
+  deps: CoreDeps,
+  details: ContainerDetails,
+  user: string,
+  mode: ResolvedConfig['userEnvProbe'],
+  ctx: UseCaseContext,
+): Promise<Record<string, string>> {
+  if (mode === 'none') return {};
+  const key = `${user}|${mode}`;
+  const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
+  const cached = entry.userEnv[key];
+  if (cached) return cached;
+  const env = await probeUserEnv(deps.engine, details.Id, { user, mode, signal: ctx.signal, events: ctx.events });
+  // An empty result means the probe timed out or failed: don't keep it, so the next call retries.
+  if (Object.keys(env).length > 0) {
+    entry.userEnv[key] = env;
+    await deps.sessions.save(entry);
+  }
+  return env;
+}
