@@ -49,6 +49,8 @@ export interface BerthErrorOptions {
   diagnostics?: Diagnostic[];
   /** One sentence on what to do about it. */
   hint?: string;
+  /** Lines of evidence shown under the message, e.g. the last output of a failed hook or build step. */
+  output?: string[];
   cause?: unknown;
 }
 
@@ -57,6 +59,7 @@ export class BerthError extends Error {
   readonly location?: SourceLocation;
   readonly diagnostics: Diagnostic[];
   readonly hint?: string;
+  readonly output: string[];
 
   constructor(code: ErrorCode, message: string, options: BerthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -65,6 +68,7 @@ export class BerthError extends Error {
     this.location = options.location;
     this.diagnostics = options.diagnostics ?? [];
     this.hint = options.hint;
+    this.output = options.output ?? [];
   }
 }
 
@@ -89,6 +93,7 @@ export function describeError(e: unknown): string {
   if (!isBerthError(e)) return e instanceof Error ? e.message : String(e);
   const lines = [e.location ? `${formatLocation(e.location)}: ${e.message}` : e.message];
   for (const d of e.diagnostics) lines.push(`  ${formatDiagnostic(d)}`);
+  if (e.output.length > 0) lines.push('  last output:', ...e.output.map((l) => `  | ${l}`));
   if (e.hint) lines.push(`  hint: ${e.hint}`);
   return lines.join('\n');
 }

@@ -57,11 +57,13 @@ export function noContainer(loaded: ReadConfigResult, what: string): BerthError 
 export function configForContainer(loaded: ReadConfigResult, details: ContainerDetails): ResolvedConfig {
   const entries = metadataFromLabels(details.Config?.Labels ?? {}, details.Name);
   if (entries.length === 0) return loaded.config;
-  const own: Record<string, unknown> = {};
+  // Spec tools write devcontainer.json's own entry last: it keeps its origin, with the current
+  // file's remoteUser/remoteEnv/userEnvProbe on top.
+  const own: Record<string, unknown> = { ...entries[entries.length - 1] };
   for (const key of ['remoteUser', 'remoteEnv', 'userEnvProbe'] as const) {
     if (loaded.raw[key] !== undefined) own[key] = loaded.raw[key];
   }
-  return mergeWithImageMetadata({ ...loaded.config, configMetadata: own }, entries);
+  return mergeWithImageMetadata({ ...loaded.config, configMetadata: own }, entries.slice(0, -1));
 }
 
 /** How to run a process in the container as the dev container's user. */
