@@ -27,10 +27,10 @@ function textLine(e: BerthEvent, min: number): string | undefined {
       return `${e.level === 'info' ? '' : `[${e.level}] `}${e.component ? `[${e.component}] ` : ''}${e.message}\n`;
     case 'phase':
       return `==> ${e.phase}${e.detail ? `: ${e.detail}` : ''}\n`;
+    // Step and cache events drive progress UIs; the builder's own output already says both.
     case 'build-step':
-      return `--- step ${e.step}${e.total ? `/${e.total}` : ''}: ${e.instruction}\n`;
     case 'build-cached':
-      return min <= LEVELS.indexOf('debug') ? `    (cached)\n` : undefined;
+      return undefined;
     case 'output':
       return e.text;
     case 'hook': {

@@ -3,6 +3,7 @@
  * removeExistingContainer). Each takes the workspace, its dependencies and an AbortSignal, emits
  * BerthEvents, and returns plain data (or throws a BerthError).
  */
+import type { ExecOptions, ExecResult, InteractiveSession } from '../engine/types';
 import type { EventSink, LifecycleHookName } from '../events';
 
 export interface WorkspaceRef {
@@ -84,7 +85,7 @@ export interface StatusResult {
   drift: DriftItem[];
 }
 
-export type WorkspaceExecOptions = Omit<import('../engine/types').ExecOptions, 'user' | 'workdir'> & {
+export type WorkspaceExecOptions = Omit<ExecOptions, 'user' | 'workdir'> & {
   /** Working folder in the container; default: the remote workspace folder. */
   cwd?: string;
   /** Extra environment, after remoteEnv (the CLI's `--remote-env`). */
@@ -118,13 +119,13 @@ export interface BerthService {
    * Runs a command in the running container as remoteUser, in the workspace folder, with the probed
    * env and remoteEnv, and waits for it. Output goes to the callbacks in ExecOptions.
    */
-  exec(ref: WorkspaceRef, options: WorkspaceExecOptions, ctx: UseCaseContext): Promise<import('../engine/types').ExecResult>;
+  exec(ref: WorkspaceRef, options: WorkspaceExecOptions, ctx: UseCaseContext): Promise<ExecResult>;
   /** A TTY process in the running container as remoteUser, in the workspace folder, with remoteEnv. */
   openSession(
     ref: WorkspaceRef,
     options: SessionOptions,
     ctx: UseCaseContext,
-  ): Promise<import('../engine/types').InteractiveSession>;
+  ): Promise<InteractiveSession>;
   /**
    * Follows the engine's events for the workspace's containers and calls `onChange` with a fresh
    * status after each (and once at the start). Ends when `signal` aborts. `onError` hears when the

@@ -13,9 +13,10 @@ import { diffBuildInputs, parseBuildInputsLabel, computeBuildInputs } from '../c
 import type { ContainerDetails } from '../engine/types';
 import { formatDiagnostic } from '../errors';
 import { LABEL_BERTH_BUILD_INPUTS } from '../labels';
+import { prepareNewContainer } from '../lifecycle/containerSetup';
 import { runInitializeCommand } from '../lifecycle/initialize';
 import { readMarkers } from '../lifecycle/markers';
-import { planLifecycle, type ContainerReason, type LifecycleMarkers } from '../lifecycle/plan';
+import { planLifecycle, type ContainerReason } from '../lifecycle/plan';
 import { runLifecycle } from '../lifecycle/run';
 import type { CoreDeps } from './deps';
 import { buildInputLabels, composeNotSupported, prepareBaseImage, withUidLayer } from './image';
@@ -120,6 +121,7 @@ async function createContainer(
   ctx.events({ type: 'phase', phase: 'starting' });
   await engine.startContainer(id, { signal: ctx.signal });
   ctx.events({ type: 'container', containerId: id, state: 'started' });
+  await prepareNewContainer(engine, id, ctx.events, ctx.signal);
   const details = await engine.inspectContainer(id, { signal: ctx.signal });
   for (const [port, bindings] of Object.entries(details.NetworkSettings?.Ports ?? {})) {
     for (const b of bindings ?? []) {
@@ -152,13 +154,7 @@ async function runHooks(
     return { user: config.remoteUser || config.containerUser || details.Config?.User || 'root' };
   }
   const attach = await attachContext(deps, loaded, details, ctx, config);
-  let markers: LifecycleMarkers = {};
-  let markerDir: string | undefined;
-  let home: string | undefined;
-  const state = await readMarkers(deps.engine, details.Id, { user: attach.user, signal: ctx.signal });
-  markers = state.markers;
-  markerDir = state.markerDir;
-  home = state.home;
+  const { markers, markerDir, home } = await readMarkers(deps.engine, details.Id, { user: attach.user, signal: ctx.signal });
   const plan = planLifecycle({
     hooks: config.hooks,
     waitFor: config.waitFor,

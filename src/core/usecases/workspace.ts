@@ -50,20 +50,15 @@ export function noContainer(loaded: ReadConfigResult, what: string): BerthError 
 }
 
 /**
- * The config as it applies to an existing container: its hooks and settings come from the
- * `devcontainer.metadata` label written when it was made (an edited hook needs a rebuild, as in the
- * reference CLI); only remoteUser, remoteEnv and userEnvProbe are taken from the current file.
+ * The config as it applies to an existing container: the image's entries of its
+ * `devcontainer.metadata` label (spec tools write devcontainer.json's own entry last), then the
+ * current devcontainer.json. So edits to hooks, remoteEnv and remoteUser apply without a rebuild
+ * (the reference CLI keeps the label's hooks until a rebuild); what is fixed at creation
+ * (containerEnv, mounts, ...) is reported as drift by `status`.
  */
 export function configForContainer(loaded: ReadConfigResult, details: ContainerDetails): ResolvedConfig {
   const entries = metadataFromLabels(details.Config?.Labels ?? {}, details.Name);
-  if (entries.length === 0) return loaded.config;
-  // Spec tools write devcontainer.json's own entry last: it keeps its origin, with the current
-  // file's remoteUser/remoteEnv/userEnvProbe on top.
-  const own: Record<string, unknown> = { ...entries[entries.length - 1] };
-  for (const key of ['remoteUser', 'remoteEnv', 'userEnvProbe'] as const) {
-    if (loaded.raw[key] !== undefined) own[key] = loaded.raw[key];
-  }
-  return mergeWithImageMetadata({ ...loaded.config, configMetadata: own }, entries.slice(0, -1));
+  return entries.length <= 1 ? loaded.config : mergeWithImageMetadata(loaded.config, entries.slice(0, -1));
 }
 
 /** How to run a process in the container as the dev container's user. */

@@ -106,6 +106,21 @@ describe('up, exec, status, stop, down (image spec with every hook form)', () =>
     assert.deepEqual(s.drift, []);
   });
 
+  it('an edited postAttachCommand applies on the next up, without a rebuild', async (t) => {
+    if (!(await needDocker(t))) return;
+    const file = join(ws.folder, '.devcontainer', 'devcontainer.json');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace('echo postAttach >>', 'echo postAttach-edited >>'));
+    try {
+      const result = await service.up({ workspaceFolder: ws.folder }, context());
+      assert.equal(result.containerId, containerId);
+      const log = (await run(service, ws.folder, 'cat /tmp/hooks.log')).stdout.trim().split('\n');
+      assert.equal(log.at(-1), 'postAttach-edited');
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
   it('stop, then up starts the same container and reruns postStartCommand but not the create hooks', async (t) => {
     if (!(await needDocker(t))) return;
     const began = Date.now();
