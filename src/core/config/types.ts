@@ -137,6 +137,13 @@ export interface CommonConfig {
   overrideFeatureInstallOrder?: string[];
   hostRequirements?: HostRequirements;
   customizations: Record<string, unknown>;
+  /** Feature entrypoints from image metadata, in order (set by mergeWithImageMetadata). */
+  entrypoints?: string[];
+  /**
+   * What this devcontainer.json contributes to an image's `devcontainer.metadata` label: the picked
+   * properties with their raw (substituted, default-free) values. The last entry when merging.
+   */
+  configMetadata?: MetadataEntry;
 }
 
 export interface ImageConfig extends CommonConfig {
@@ -165,3 +172,37 @@ export interface ComposeConfig extends CommonConfig {
 }
 
 export type ResolvedConfig = ImageConfig | DockerfileConfig | ComposeConfig;
+
+/**
+ * One entry of the `devcontainer.metadata` image label (base images, Features, devcontainer.json),
+ * raw values as written. `id` is set for Feature entries.
+ */
+export interface MetadataEntry {
+  id?: string;
+  init?: boolean;
+  privileged?: boolean;
+  capAdd?: string[];
+  securityOpt?: string[];
+  entrypoint?: string;
+  mounts?: (string | MountObject)[];
+  customizations?: Record<string, unknown>;
+  onCreateCommand?: LifecycleCommand;
+  updateContentCommand?: LifecycleCommand;
+  postCreateCommand?: LifecycleCommand;
+  postStartCommand?: LifecycleCommand;
+  postAttachCommand?: LifecycleCommand;
+  waitFor?: DevContainerJson['waitFor'];
+  remoteUser?: string;
+  containerUser?: string;
+  userEnvProbe?: DevContainerJson['userEnvProbe'];
+  remoteEnv?: Record<string, string | null>;
+  containerEnv?: Record<string, string>;
+  overrideCommand?: boolean;
+  portsAttributes?: Record<string, PortAttributes>;
+  otherPortsAttributes?: PortAttributes;
+  forwardPorts?: (number | string)[];
+  shutdownAction?: DevContainerJson['shutdownAction'];
+  updateRemoteUserUID?: boolean;
+  hostRequirements?: HostRequirements;
+  [key: string]: unknown;
+}

@@ -5,8 +5,8 @@ import type { SessionCache } from './sessionCache';
 export interface CoreDeps {
   engine: Engine;
   platform: NodeJS.Platform;
-  /** The host user's ids, for updateRemoteUserUID. */
-  hostUser: { uid: number; gid: number };
+  /** Facts about the host: the user's ids (updateRemoteUserUID) and its size (hostRequirements). */
+  host: { uid: number; gid: number; cpus: number; memoryBytes: number };
   /** Host-side cache of probed envs per container start. */
   sessions: SessionCache;
   /** Folder for per-workspace locks (two `up` at once make one container); undefined: no locking. */

@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { cpus, totalmem, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../engine/engine';
 import { build } from './build';
@@ -38,7 +38,7 @@ export function createBerthService(options: BerthServiceOptions): BerthService {
   const deps: CoreDeps = {
     engine: createEngine({ host: options.dockerHost, env: options.env }),
     platform: options.platform,
-    hostUser: { uid: info.uid, gid: info.gid },
+    host: { uid: info.uid, gid: info.gid, cpus: cpus().length, memoryBytes: totalmem() },
     sessions: new SessionCache(stateDir && join(stateDir, 'containers')),
     lockDir: stateDir && join(stateDir, 'locks'),
   };

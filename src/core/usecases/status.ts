@@ -6,7 +6,7 @@ import { CONTAINER_HOOKS } from '../config/types';
 import { mergeWithImageMetadata, metadataFromLabels, type ReadConfigResult } from '../config';
 import type { CoreDeps } from './deps';
 import type { ContainerState, DriftItem, HookRecord, StatusResult, UseCaseContext, WorkspaceRef } from './types';
-import { configForContainer, findWorkspaceContainer, loadWorkspace, remoteUserOf } from './workspace';
+import { configForContainer, findWorkspaceContainer, loadWorkspace, remoteUserOf, substitutedEntries } from './workspace';
 
 /** `status`: the container's state, image, ports, which hooks ran, and what changed since it was made. */
 export async function status(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseContext): Promise<StatusResult> {
@@ -71,7 +71,7 @@ async function drift(loaded: ReadConfigResult, details: ContainerDetails): Promi
   if (metadata) {
     try {
       // Compare like with like: the label's image entries with the current file's own settings on top.
-      const entries = metadataFromLabels(labels);
+      const entries = substitutedEntries(loaded, metadataFromLabels(labels));
       items.push(...runtimeDrift(entries, mergeWithImageMetadata(loaded.config, entries.slice(0, -1))));
     } catch {
       // A label that is not JSON was not written by a spec tool; there is nothing to compare.

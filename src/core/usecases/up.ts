@@ -9,6 +9,7 @@ import type { MetadataEntry } from '../config/types';
 import { planContainer } from '../container/plan';
 import { pickFreePorts } from '../container/ports';
 import { isHostPortFree } from '../container/hostPort';
+import { checkHostRequirements } from '../container/hostRequirements';
 import { diffBuildInputs, parseBuildInputsLabel, computeBuildInputs } from '../container/drift';
 import type { ContainerDetails } from '../engine/types';
 import { formatDiagnostic } from '../errors';
@@ -22,7 +23,7 @@ import type { CoreDeps } from './deps';
 import { buildInputLabels, composeNotSupported, prepareBaseImage, withUidLayer } from './image';
 import { withWorkspaceLock } from './lock';
 import type { UpOptions, UpResult, UseCaseContext } from './types';
-import { attachContext, configForContainer, findWorkspaceContainer, loadWorkspace } from './workspace';
+import { attachContext, configForContainer, findWorkspaceContainer, loadWorkspace, substitutedEntries } from './workspace';
 
 export async function up(deps: CoreDeps, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
   const loaded = await loadWorkspace(options, deps, ctx);
@@ -85,9 +86,12 @@ async function createContainer(
   const { engine } = deps;
   const base = await prepareBaseImage(deps, loaded, { noCache: options.buildNoCache }, ctx);
   // The container's label: the image's entries, then this spec's own (raw values, as the reference CLI).
-  const entries: MetadataEntry[] = [...base.metadata, configToMetadataEntry(loaded.raw)];
-  const config = mergeWithImageMetadata(loaded.config, base.metadata);
+  const entries: MetadataEntry[] = [...base.metadata, configToMetadataEntry(loaded.written)];
+  const config = mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, base.metadata));
   if (config.kind === 'compose') throw composeNotSupported(config);
+  for (const warning of checkHostRequirements(config.hostRequirements, { cpus: deps.host.cpus, memoryBytes: deps.host.memoryBytes })) {
+    ctx.events({ type: 'log', level: 'warn', message: warning, component: 'host' });
+  }
   const image = await withUidLayer(deps, config, base, ctx);
 
   const spec = planContainer(config, {

@@ -2,11 +2,11 @@
  * What the use cases share: reading the workspace's spec, finding its container by the spec's labels,
  * and working out how to run things in it (user, folder, environment).
  */
-import { mergeWithImageMetadata, metadataFromLabels, readConfig, type ReadConfigResult } from '../config';
+import { mergeWithImageMetadata, metadataFromLabels, readConfig, substitute, type ReadConfigResult } from '../config';
 import { LABEL_CONFIG_FILE, LABEL_LOCAL_FOLDER } from '../labels';
 import type { ContainerDetails, ContainerSummary, Engine } from '../engine/types';
 import { BerthError, formatDiagnostic } from '../errors';
-import type { ResolvedConfig } from '../config/types';
+import type { MetadataEntry, ResolvedConfig } from '../config/types';
 import { combineRemoteEnv, envListToRecord } from '../lifecycle/remoteEnv';
 import { probeUserEnv } from '../lifecycle/userEnv';
 import type { CoreDeps } from './deps';
@@ -50,6 +50,15 @@ export function noContainer(loaded: ReadConfigResult, what: string): BerthError 
 }
 
 /**
+ * `devcontainer.metadata` entries as they apply to this workspace. Labels hold raw values (as the
+ * reference CLI writes them), so local variables are substituted on reading; `${containerEnv:…}`
+ * stays for later.
+ */
+export function substitutedEntries(loaded: ReadConfigResult, entries: MetadataEntry[]): MetadataEntry[] {
+  return substitute(entries, loaded.substitution);
+}
+
+/**
  * The config as it applies to an existing container: the image's entries of its
  * `devcontainer.metadata` label (spec tools write devcontainer.json's own entry last), then the
  * current devcontainer.json. So edits to hooks, remoteEnv and remoteUser apply without a rebuild
@@ -58,7 +67,7 @@ export function noContainer(loaded: ReadConfigResult, what: string): BerthError 
  */
 export function configForContainer(loaded: ReadConfigResult, details: ContainerDetails): ResolvedConfig {
   const entries = metadataFromLabels(details.Config?.Labels ?? {}, details.Name);
-  return entries.length <= 1 ? loaded.config : mergeWithImageMetadata(loaded.config, entries.slice(0, -1));
+  return entries.length <= 1 ? loaded.config : mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, entries.slice(0, -1)));
 }
 
 /** How to run a process in the container as the dev container's user. */

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DockerEngine } from '../../../src/core/engine/engine';
+import { BerthError } from '../../../src/core/errors';
+import { needDocker } from '../../support/docker';
+import { makeEngine } from './support';
+
+describe('engine connection (real engine)', () => {
+  const engine = makeEngine();
+
+  it('pings and reports its version', async (t) => {
+    if (!(await needDocker(t))) return;
+    await engine.ping();
+    const info = await engine.version();
+    assert.match(info.apiVersion, /^1\.\d+$/);
+    assert.equal(info.isPodman, false);
+    assert.equal(await engine.version(), info, 'version is cached');
+  });
+
+  it('a DOCKER_HOST pointing at a missing socket is docker-unavailable, naming the socket', async (t) => {
+    if (!(await needDocker(t))) return;
+    const missing = new DockerEngine({ connect: { env: { DOCKER_HOST: 'unix:///tmp/berth-no-such-engine.sock' } } });
+    await assert.rejects(missing.ping(), (e: unknown) => {
+      assert.ok(e instanceof BerthError);
+      assert.equal(e.code, 'docker-unavailable');
+      assert.equal(e.message, 'Docker is not running (no engine at /tmp/berth-no-such-engine.sock)');
+      assert.match(e.hint ?? '', /DOCKER_HOST/);
+      return true;
+    });
+  });
+
+  it('an explicit host wins over DOCKER_HOST', async (t) => {
+    if (!(await needDocker(t))) return;
+    const e = new DockerEngine({ connect: { host: 'unix:///var/run/docker.sock', env: { DOCKER_HOST: 'unix:///tmp/berth-no-such-engine.sock' } } });
+    await e.ping();
+    assert.equal(e.endpoint.source, 'berth.dockerHost');
+  });
+
+  it('an aborted signal cancels a call', async (t) => {
+    if (!(await needDocker(t))) return;
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(engine.findContainers({}, { signal: ac.signal }), (e: unknown) => e instanceof BerthError && e.code === 'cancelled');
+  });
+});

@@ -1,0 +1,21 @@
+/** Shared helpers for the config reader's tests: fixture paths and temporary workspaces. */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export const FIXTURES = join(__dirname, '..', 'fixtures', 'config');
+
+export function fixture(name: string): string {
+  return join(FIXTURES, name);
+}
+
+/** A temporary workspace holding `files` (path → content); `cleanup` removes it. */
+export function tempWorkspace(files: Record<string, string>): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-config-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ContainerHookName, HookSource } from '../../../../src/core/config/types';
+import { isBerthError } from '../../../../src/core/errors';
+import type { BerthEvent } from '../../../../src/core/events';
+import { HookFailedError } from '../../../../src/core/lifecycle/hookFailedError';
+import { planLifecycle } from '../../../../src/core/lifecycle/plan';
+import { runLifecycle, type RunLifecycleOptions } from '../../../../src/core/lifecycle/run';
+import { FakeContainerExec, type FakeCall, type FakeReply } from '../../../support/fakeContainerExec';
+
+const CREATED = '2026-11-30T01:00:00Z';
+const STARTED = '2026-11-30T02:00:00Z';
+
+function hooks(over: Partial<Record<ContainerHookName, HookSource['command'][]>>): Record<ContainerHookName, HookSource[]> {
+  const out = {} as Record<ContainerHookName, HookSource[]>;
+  for (const h of ['onCreateCommand', 'updateContentCommand', 'postCreateCommand', 'postStartCommand', 'postAttachCommand'] as const) {
+    out[h] = (over[h] ?? []).map((command) => ({ origin: 'devcontainer.json', command }));
+  }
+  return out;
+}
+
+function plan(over: Partial<Record<ContainerHookName, HookSource['command'][]>>, waitFor: ContainerHookName = 'updateContentCommand') {
+  return planLifecycle({ hooks: hooks(over), waitFor, reason: 'created', markers: {}, containerCreatedAt: CREATED, containerStartedAt: STARTED });
+}
+
+const isMarkerWrite = (c: FakeCall) => c.cmd[3] === 'berth-marker';
+
+function setup(respond: (call: FakeCall) => FakeReply | undefined = () => undefined, over: Partial<RunLifecycleOptions> = {}) {
+  const exec = new FakeContainerExec(respond);
+  const events: BerthEvent[] = [];
+  const options: RunLifecycleOptions = {
+    exec,
+    containerId: 'c1',
+    user: 'dev',
+    workdir: '/workspaces/p',
+    env: { A: '1' },
+    events: (e) => events.push(e),
+    ...over,
+  };
+  return { exec, events, options };
+}
+
+describe('runLifecycle', () => {
+  it('runs hooks in order with the right argv forms, user, workdir and env', async () => {
+    const { exec, options } = setup();
+    const result = await runLifecycle(plan({ onCreateCommand: ['echo one'], postCreateCommand: [['node', 'x.js', 'a b']], postAttachCommand: ['echo last'] }), options);
+    assert.deepEqual(result.ran, ['onCreateCommand', 'postCreateCommand', 'postAttachCommand']);
+    assert.deepEqual(exec.calls.map((c) => c.cmd), [['/bin/sh', '-c', 'echo one'], ['node', 'x.js', 'a b'], ['/bin/sh', '-c', 'echo last']]);
+    for (const c of exec.calls) {
+      assert.equal(c.user, 'dev');
+      assert.equal(c.workdir, '/workspaces/p');
+      assert.deepEqual(c.env, { A: '1' });
+      assert.equal(c.containerId, 'c1');
+    }
+  });
+
+  it('falls back to home when there is no workspace folder', async () => {
+    const { exec, options } = setup(undefined, { workdir: undefined, home: '/home/dev' });
+    await runLifecycle(plan({ postCreateCommand: ['true'] }), options);
+    assert.equal(exec.calls[0].workdir, '/home/dev');
+  });
+
+  it('runs several sources of one hook in sequence (features first)', async () => {
+    const { exec, options } = setup((c) => ({ delayMs: c.cmd[2] === 'first' ? 30 : 0 }));
+    await runLifecycle(plan({ postCreateCommand: ['first', 'second'] }), options);
+    assert.deepEqual(exec.scripts(), ['first', 'second']);
+    assert.ok(exec.calls[1].startedAt >= (exec.calls[0].endedAt ?? Infinity));
+  });
+
+  it('runs the object form in parallel and waits for all', async () => {
+    const { exec, events, options } = setup((c) => ({ delayMs: 60, stdout: `${c.cmd.join(' ')}\n` }));
+    const started = Date.now();
+    await runLifecycle(plan({ postCreateCommand: [{ a: 'echo a', b: ['echo', 'b'], c: 'echo c' }] }), options);
+    const elapsed = Date.now() - started;
+    assert.equal(exec.calls.length, 3);
+    assert.ok(elapsed < 170, `three 60 ms commands took ${elapsed} ms: not parallel`);
+    const latestStart = Math.max(...exec.calls.map((c) => c.startedAt));
+    const earliestEnd = Math.min(...exec.calls.map((c) => c.endedAt ?? Infinity));
+    assert.ok(latestStart <= earliestEnd, 'all started before the first ended');
+    const perCommand = events.filter((e) => e.type === 'hook' && e.command !== undefined && e.state === 'succeeded');
+    assert.deepEqual(perCommand.map((e) => e.type === 'hook' && e.command).sort(), ['a', 'b', 'c']);
+    const outputNames = events.flatMap((e) => (e.type === 'output' ? [e.name] : [])).sort();
+    assert.deepEqual(outputNames, ['postCreateCommand:a', 'postCreateCommand:b', 'postCreateCommand:c']);
+  });
+
+  it('an object form fails if any command fails, after all settled', async () => {
+    const { exec, options } = setup((c) => (c.cmd[2] === 'bad' ? { exitCode: 2, stdout: 'boom\n' } : { delayMs: 40 }));
+    await assert.rejects(runLifecycle(plan({ postCreateCommand: [{ ok: 'good', broken: 'bad' }], postStartCommand: ['later'] }), options), (e) => {
+      assert.ok(e instanceof HookFailedError);
+      assert.equal(e.code, 'hook-failed');
+      assert.equal(e.command, 'broken');
+      assert.equal(e.message, 'postCreateCommand (broken) from devcontainer.json failed with exit code 2');
+      assert.deepEqual(e.outputTail, ['boom']);
+      return true;
+    });
+    assert.ok(exec.calls.every((c) => c.endedAt !== undefined), 'the good command was awaited');
+    assert.ok(!exec.scripts().includes('later'));
+  });
+
+  it('a failure stops later hooks, carries exit code and output tail, and is not marked', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
+    const { exec, events, options } = setup(
+      (c) => (c.cmd[2] === 'exit 3' ? { stdout: lines.slice(0, 15).join('\n') + '\n', stderr: lines.slice(15).join('\n') + '\n', exitCode: 3 } : undefined),
+      { markerDir: '/home/dev/.devcontainer' },
+    );
+    const p = plan({ onCreateCommand: ['echo ok'], postCreateCommand: ['exit 3'], postStartCommand: ['echo never'], postAttachCommand: ['echo never2'] });
+    await assert.rejects(runLifecycle(p, options), (e) => {
+      assert.ok(e instanceof HookFailedError);
+      assert.equal(e.message, 'postCreateCommand from devcontainer.json failed with exit code 3');
+      assert.equal(e.exitCode, 3);
+      assert.equal(e.hook, 'postCreateCommand');
+      assert.equal(e.outputTail.length, 20);
+      assert.equal(e.outputTail[0], 'line 11');
+      assert.equal(e.outputTail[19], 'line 30');
+      assert.ok(e.hint);
+      return true;
+    });
+    const run = exec.calls.filter((c) => !isMarkerWrite(c)).map((c) => c.cmd[2]);
+    assert.deepEqual(run, ['echo ok', 'exit 3']);
+    const marked = exec.calls.filter(isMarkerWrite).map((c) => c.cmd[5]);
+    assert.deepEqual(marked, ['onCreateCommand'], 'only the hook that succeeded is marked');
+    const hookEvents = events.flatMap((e) => (e.type === 'hook' && e.state !== 'skipped' ? [`${e.hook}:${e.state}`] : []));
+    assert.deepEqual(hookEvents, ['onCreateCommand:started', 'onCreateCommand:succeeded', 'postCreateCommand:started', 'postCreateCommand:failed']);
+    const failed = events.find((e) => e.type === 'hook' && e.state === 'failed');
+    assert.equal(failed?.type === 'hook' && failed.exitCode, 3);
+    assert.ok(failed?.type === 'hook' && typeof failed.durationMs === 'number');
+  });
+
+  it('writes each marker with the hook\'s timestamp, as the remote user', async () => {
+    const { exec, options } = setup(undefined, { markerDir: '/home/dev/.devcontainer' });
+    await runLifecycle(plan({ onCreateCommand: ['a'], postStartCommand: ['b'], postAttachCommand: ['c'] }), options);
+    const writes = exec.calls.filter(isMarkerWrite);
+    assert.deepEqual(writes.map((c) => c.cmd.slice(4)), [
+      ['/home/dev/.devcontainer', 'onCreateCommand', CREATED],
+      ['/home/dev/.devcontainer', 'postStartCommand', STARTED],
+    ]);
+    assert.ok(writes.every((c) => c.user === 'dev'));
+  });
+
+  it('does not write markers without markerDir', async () => {
+    const { exec, options } = setup();
+    await runLifecycle(plan({ onCreateCommand: ['a'] }), options);
+    assert.equal(exec.calls.filter(isMarkerWrite).length, 0);
+  });
+
+  it('a failed marker write is a warning, not a failure', async () => {
+    const { events, options } = setup((c) => (isMarkerWrite(c) ? { exitCode: 1, stderr: 'read-only' } : undefined), { markerDir: '/m' });
+    const result = await runLifecycle(plan({ onCreateCommand: ['a'] }), options);
+    assert.deepEqual(result.ran, ['onCreateCommand']);
+    assert.ok(events.some((e) => e.type === 'log' && e.level === 'warn' && /marker/.test(e.message)));
+  });
+
+  it('streams output as hook output events and reports durations', async () => {
+    const { events, options } = setup(() => ({ stdout: 'hello ', stderr: 'world\n' }));
+    await runLifecycle(plan({ postCreateCommand: ['x'] }), options);
+    const out = events.filter((e) => e.type === 'output');
+    assert.deepEqual(out, [
+      { type: 'output', source: 'hook', name: 'postCreateCommand', text: 'hello ' },
+      { type: 'output', source: 'hook', name: 'postCreateCommand', text: 'world\n' },
+    ]);
+    const done = events.find((e) => e.type === 'hook' && e.state === 'succeeded');
+    assert.ok(done?.type === 'hook' && done.exitCode === 0 && typeof done.durationMs === 'number');
+  });
+
+  it('emits skipped events with the reason', async () => {
+    const { events, options } = setup();
+    await runLifecycle(plan({ postCreateCommand: ['x'] }), options);
+    const skipped = events.flatMap((e) => (e.type === 'hook' && e.state === 'skipped' ? [[e.hook, e.reason]] : []));
+    assert.deepEqual(skipped.map((s) => s[0]), ['onCreateCommand', 'updateContentCommand', 'postStartCommand', 'postAttachCommand']);
+    assert.ok(skipped.every((s) => s[1] === 'not defined'));
+  });
+
+  it('calls onWaitForReached once, right after the waitFor hook', async () => {
+    const order: string[] = [];
+    const { options } = setup((c) => {
+      order.push(c.cmd[2]);
+      return undefined;
+    }, { onWaitForReached: () => order.push('READY') });
+    await runLifecycle(plan({ onCreateCommand: ['a'], updateContentCommand: ['b'], postCreateCommand: ['c'] }, 'updateContentCommand'), options);
+    assert.deepEqual(order, ['a', 'b', 'READY', 'c']);
+  });
+
+  it('calls onWaitForReached before any step when waitFor is already satisfied', async () => {
+    const order: string[] = [];
+    const { options } = setup((c) => {
+      order.push(c.cmd[2]);
+      return undefined;
+    }, { onWaitForReached: () => order.push('READY') });
+    await runLifecycle(plan({ postStartCommand: ['s'] }, 'postCreateCommand'), options);
+    assert.deepEqual(order, ['READY', 's']);
+  });
+
+  it('does not report waitFor when a hook before it fails', async () => {
+    let reached = false;
+    const { options } = setup(() => ({ exitCode: 1 }), { onWaitForReached: () => (reached = true) });
+    await assert.rejects(runLifecycle(plan({ onCreateCommand: ['a'] }), options));
+    assert.equal(reached, false);
+  });
+
+  it('cancellation stops the running hook and the rest', async () => {
+    const controller = new AbortController();
+    const { exec, options } = setup((c) => (c.cmd[2] === 'slow' ? { hang: true } : undefined), { signal: controller.signal, markerDir: '/m' });
+    setTimeout(() => controller.abort(), 30);
+    await assert.rejects(runLifecycle(plan({ onCreateCommand: ['slow'], postCreateCommand: ['after'] }), options), (e) => {
+      assert.ok(isBerthError(e));
+      assert.equal(e.code, 'cancelled');
+      assert.match(e.message, /onCreateCommand/);
+      return true;
+    });
+    assert.deepEqual(exec.scripts(), ['slow'], 'nothing ran or was marked after the cancel');
+  });
+
+  it('an already aborted signal runs nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { exec, options } = setup(undefined, { signal: controller.signal });
+    await assert.rejects(runLifecycle(plan({ onCreateCommand: ['a'] }), options), { code: 'cancelled' });
+    assert.equal(exec.calls.length, 0);
+  });
+
+  it('an engine error becomes hook-failed naming the command', async () => {
+    const exec = new FakeContainerExec();
+    exec.exec = async () => {
+      throw new Error('no such container');
+    };
+    const events: BerthEvent[] = [];
+    await assert.rejects(runLifecycle(plan({ postCreateCommand: ['a'] }), { exec, containerId: 'c', events: (e) => events.push(e) }), (e) => {
+      assert.ok(e instanceof HookFailedError);
+      assert.match(e.message, /postCreateCommand from devcontainer.json could not run: no such container/);
+      return true;
+    });
+  });
+});
