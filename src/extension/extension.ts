@@ -4,6 +4,7 @@
  * loaded then, by LazyService.
  */
 import * as vscode from 'vscode';
+import { registerProductionCommands } from './productionCommands';
 import type { BerthService } from '../core/usecases/types';
 import { AutoStart } from './autoStart';
 import type { AutoStartDecision } from './autoStartPolicy';
@@ -44,6 +45,8 @@ export interface BerthExtensionApi {
   createTask(definition: BerthTaskDefinition, name: string, problemMatchers?: string[]): vscode.Task;
   /** Text of the last "Show Container Status" document. */
   statusReport(): string;
+  /** The open Dev/Prod parity view as HTML, empty when none is open (for screenshots and tests). */
+  parityHtml(): string;
   /**
    * Test hook, only in extension test mode: replaces the core with `service` (a fake; undefined
    * restores the real core) and restarts the container watch.
@@ -77,6 +80,13 @@ export function activate(context: vscode.ExtensionContext): BerthExtensionApi {
   const commands = new CommandCenter(service, state, specs, log, watch, terminals, tasks, statusDoc, context.extensionUri);
   const autoStart = new AutoStart(state, watch, context.workspaceState, log, () => vscode.commands.executeCommand('berth.start'));
   context.subscriptions.push(log, state, specs, statusBar, watch, terminals, tasks, statusDoc, commands, autoStart);
+  const production = registerProductionCommands(context, {
+    service,
+    ref: () => specs.ref(),
+    runOperation: (title, op) => commands.runOperation(title, op),
+    trusted: () => state.state.trusted,
+    log,
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -109,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): BerthExtensionApi {
     decideAutoStart: () => autoStart.decide(),
     forgetAutoStartAnswer: () => autoStart.forget(),
     statusReport: () => statusDoc.text,
+    parityHtml: () => production.parityHtml(),
     createTask: (definition, name, matchers) => tasks.makeTask(definition, vscode.TaskScope.Workspace, name, matchers),
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
