@@ -37,6 +37,10 @@ export type ErrorCode =
   | 'name-conflict'
   | 'container-not-found'
   | 'hook-failed'
+  /** A Dev Container Feature could not be fetched (registry, network, digest) or read. */
+  | 'feature-unavailable'
+  /** devcontainer-lock.json is missing or would change under --frozen-lockfile. */
+  | 'lockfile-mismatch'
   | 'cancelled'
   | 'timeout'
   | 'untrusted'

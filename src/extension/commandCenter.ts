@@ -203,7 +203,8 @@ export class CommandCenter implements vscode.Disposable {
     await this.specs.ready();
     if (!this.trusted(command)) return;
     const ref = this.requireRef();
-    const result = await this.runOperation(title, (ctx) => this.service.up({ ...ref, ...options }, ctx));
+    // Trusted (checked above): pin resolved Features in devcontainer-lock.json, as the CLI does.
+    const result = await this.runOperation(title, (ctx) => this.service.up({ ...ref, writeLockfile: true, ...options }, ctx));
     if (result) this.log.write('info', `[up] ${result.action} container ${result.containerId.slice(0, 12)} (user ${result.remoteUser}, folder ${result.remoteWorkspaceFolder})`);
   }
 

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { findCredentials } from '../../../../src/core/features/credentials';
+
+async function withConfig(config: object, fn: (env: Record<string, string>) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-dockercfg-'));
+  try {
+    await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+    await fn({ DOCKER_CONFIG: dir });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('findCredentials', () => {
+  it('decodes auths entries (base64 user:password), also under an https:// key', async () => {
+    const auth = Buffer.from('me:s3cr:et').toString('base64');
+    await withConfig({ auths: { 'r.example.com': { auth }, 'https://other.example.com': { auth } } }, async (env) => {
+      assert.deepEqual(await findCredentials('r.example.com', env), { username: 'me', password: 's3cr:et' });
+      assert.deepEqual(await findCredentials('other.example.com', env), { username: 'me', password: 's3cr:et' });
+      assert.equal(await findCredentials('none.example.com', env), undefined);
+    });
+  });
+
+  it('asks credHelpers for their registry, then credsStore, before auths', async () => {
+    const asked: string[] = [];
+    const helper = async (name: string, registry: string) => {
+      asked.push(`${name}:${registry}`);
+      return name === 'pass' ? undefined : { username: name, password: 'x' };
+    };
+    await withConfig({ credHelpers: { 'ghcr.io': 'gh' }, credsStore: 'pass', auths: { 'r.io': { auth: Buffer.from('a:b').toString('base64') } } }, async (env) => {
+      assert.deepEqual(await findCredentials('ghcr.io', env, helper), { username: 'gh', password: 'x' });
+      assert.deepEqual(await findCredentials('r.io', env, helper), { username: 'a', password: 'b' });
+      assert.deepEqual(asked, ['gh:ghcr.io', 'pass:r.io']);
+    });
+  });
+
+  it('is anonymous without a Docker config', async () => {
+    assert.equal(await findCredentials('ghcr.io', { DOCKER_CONFIG: '/nonexistent' }), undefined);
+    assert.equal(await findCredentials('ghcr.io', {}), undefined);
+  });
+});
