@@ -35,7 +35,7 @@ export function describeEvent(e: BerthEvent): LogLine | undefined {
       const name = e.command ? `${e.hook} (${e.command})` : e.hook;
       const took = e.durationMs === undefined ? '' : ` in ${(e.durationMs / 1000).toFixed(1)}s`;
       if (e.state === 'failed') return { level: 'error', message: `[hook] ${name} failed${e.exitCode === undefined ? '' : ` with exit code ${e.exitCode}`}${took}` };
-      if (e.state === 'skipped') return { level: 'info', message: `[hook] ${name} skipped${e.reason ? `: ${e.reason}` : ''}` };
+      if (e.state === 'skipped') return { level: 'debug', message: `[hook] ${name} skipped${e.reason ? `: ${e.reason}` : ''}` };
       return { level: 'info', message: `[hook] ${name} ${e.state}${took}` };
     }
     case 'container':

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../core/errors';
 import type { BerthEvent, EventSink, LogLevel } from '../core/events';
 import { LineBuffer, describeEvent, redactSecrets, streamName } from './eventText';
+import { hostRedactor, type Redactor } from '../core/redact';
 
 const order: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
 
@@ -13,6 +14,8 @@ export class BerthLog implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   private readonly lines = new LineBuffer();
   private minimum: LogLevel = 'info';
+  /** Hides secret values in every line; start with the host's, then the spec's (setRedactor). */
+  private redactor: Redactor = hostRedactor(process.env);
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(levelSetting: () => string | undefined) {
@@ -40,7 +43,12 @@ export class BerthLog implements vscode.Disposable {
 
   write(level: LogLevel, message: string): void {
     if (order[level] < order[this.minimum]) return;
-    this.channel[level](message);
+    this.channel[level](this.redactor.redact(message));
+  }
+
+  /** From now on also hide the loaded spec's secrets: `setRedactor(redactorForSpec(loaded, process.env))`. */
+  setRedactor(redactor: Redactor): void {
+    this.redactor = redactor;
   }
 
   /** Writes whatever partial output lines remain (when an operation ends). */
@@ -50,7 +58,7 @@ export class BerthLog implements vscode.Disposable {
 
   error(context: string, e: unknown): void {
     this.flush();
-    this.channel.error(`${context}: ${redactSecrets(describeError(e))}`);
+    this.channel.error(this.redactor.redact(`${context}: ${redactSecrets(describeError(e))}`));
   }
 
   show(): void {

@@ -143,7 +143,7 @@ export function statusBarModel(s: ViewState): StatusBarModel {
     const name = c.name ?? 'running';
     return {
       visible: true,
-      text: `$(vm-running) Berth: ${name} · ${plural(c.ports, 'port')}`,
+      text: `$(vm-running) Berth: ${name}${c.ports > 0 ? ` · ${plural(c.ports, 'port')}` : ''}`,
       tooltip: `Dev container **${name}** is running with ${plural(c.ports, 'published port')}.${spec}\n\n` +
         `${link('Stop', statusCommands.toggle)} · ${link('Show Log', statusCommands.showLog)} · ${link('Status', 'berth.showStatus')}`,
       command: statusCommands.toggle,

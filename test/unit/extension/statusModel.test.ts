@@ -31,6 +31,7 @@ describe('statusBarModel', () => {
   it('shows the name and port count when running, with singular and plural', () => {
     assert.equal(statusBarModel({ ...base, container: { state: 'running', name: 'app', ports: 2 } }).text, '$(vm-running) Berth: app · 2 ports');
     assert.equal(statusBarModel({ ...base, container: { state: 'running', name: 'app', ports: 1 } }).text, '$(vm-running) Berth: app · 1 port');
+    assert.equal(statusBarModel({ ...base, container: { state: 'running', name: 'app', ports: 0 } }).text, '$(vm-running) Berth: app');
     assert.equal(statusBarModel({ ...base, container: { state: 'running', name: 'app', ports: 1 } }).command, 'berth.toggle');
   });
 
