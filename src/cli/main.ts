@@ -3,6 +3,7 @@ import type { LogLevel } from '../core/events';
 import { formatHelp, parseArgs, stringFlag } from './args';
 import type { CommandSpec } from './command';
 import { commands } from './commands';
+import { CliRedaction } from './redaction';
 import { eventRenderer } from './render';
 
 declare const BERTH_VERSION: string | undefined;
@@ -53,29 +54,38 @@ export async function main(argv: string[]): Promise<number> {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Secrets never reach the terminal: logs, status and results are redacted; exec's own output is not.
+  const redaction = new CliRedaction(process.env);
+  if (spec.flags['workspace-folder']) await redaction.loadSpec(args, process.cwd());
+  const events = redaction.sink(eventRenderer(process.stderr, format, level));
+  const passThrough = spec.name === 'exec';
   try {
     return await spec.run({
       args,
-      events: eventRenderer(process.stderr, format, level),
+      events,
       cwd: process.cwd(),
       env: process.env,
-      stdout: process.stdout,
-      stderr: process.stderr,
+      stdout: passThrough ? process.stdout : redaction.wrap(process.stdout),
+      stderr: passThrough ? process.stderr : redaction.wrap(process.stderr),
       signal: abort.signal,
     });
   } catch (e) {
-    process.stderr.write(`${describeError(e)}\n`);
-    if (!isBerthError(e) || e.code === 'internal') process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    process.stderr.write(`${redaction.redact(describeError(e))}\n`);
+    if (!isBerthError(e) || e.code === 'internal') process.stderr.write(`${redaction.redact((e as Error)?.stack ?? '')}\n`);
     return isBerthError(e) && e.code === 'usage' ? 2 : 1;
   } finally {
+    events.flush();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI and sets the process exit code; what dist/cli.js (src/cli/launcher.ts) calls. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
     (code) => { process.exitCode = code; },
     (e: unknown) => { process.stderr.write(`berth: ${String(e)}\n`); process.exitCode = 1; },
   );
 }
+
+if (require.main === module) runCli(process.argv.slice(2));

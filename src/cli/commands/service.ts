@@ -4,10 +4,16 @@ import type { CliContext, FlagSpec } from '../command';
 
 export const ENGINE_FLAGS: Record<string, FlagSpec> = {
   'docker-host': { type: 'string', valueName: 'url', description: 'The engine to use (default: DOCKER_HOST, else the current Docker context, else /var/run/docker.sock).' },
+  'docker-compose-path': { type: 'string', valueName: 'path', description: "The Compose tool for Compose dev containers (default: 'docker compose', else 'docker-compose')." },
 };
 
 export function serviceFor(ctx: CliContext): BerthService {
-  return createBerthService({ dockerHost: stringFlag(ctx.args, 'docker-host'), env: ctx.env, platform: process.platform });
+  return createBerthService({
+    dockerHost: stringFlag(ctx.args, 'docker-host'),
+    dockerComposePath: stringFlag(ctx.args, 'docker-compose-path'),
+    env: ctx.env,
+    platform: process.platform,
+  });
 }
 
 export function useCaseContext(ctx: CliContext): UseCaseContext {

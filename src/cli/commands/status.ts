@@ -12,6 +12,8 @@ export function formatStatus(s: StatusResult): string {
   if (s.remoteWorkspaceFolder) lines.push(`workspace:  ${s.remoteWorkspaceFolder}`);
   if (s.createdAt) lines.push(`created:    ${s.createdAt}`);
   if (s.startedAt) lines.push(`started:    ${s.startedAt}`);
+  if (s.composeProjectName) lines.push(`compose:    ${s.composeProjectName}`);
+  for (const svc of s.services ?? []) lines.push(`service:    ${svc.name.padEnd(22)} ${svc.state}${svc.containerId ? ` (${svc.containerId.slice(0, 12)})` : ''}`);
   for (const p of s.ports) lines.push(`port:       ${p.containerPort}/${p.protocol} -> ${p.hostIp}:${p.hostPort}`);
   for (const h of s.hooks) lines.push(`hook:       ${h.hook.padEnd(22)} ${h.ranAt ? `ran ${h.ranAt}` : 'not run'}`);
   if (s.drift.length === 0 && s.state !== 'none') lines.push('drift:      none (the container matches the spec)');

@@ -14,6 +14,8 @@ export const up: CommandSpec = {
     'build-no-cache': { type: 'boolean', description: 'Build the image without the build cache.' },
     'skip-post-attach': { type: 'boolean', description: 'Do not run postAttachCommand.' },
     'skip-non-blocking-commands': { type: 'boolean', description: 'Stop after the hook named by waitFor.' },
+    'frozen-lockfile': { type: 'boolean', description: 'Fail when devcontainer-lock.json is missing or the Features would resolve differently.' },
+    'no-lockfile': { type: 'boolean', description: 'Do not write devcontainer-lock.json.' },
   },
   async run(ctx) {
     try {
@@ -24,6 +26,8 @@ export const up: CommandSpec = {
           buildNoCache: boolFlag(ctx.args, 'build-no-cache'),
           skipPostAttach: boolFlag(ctx.args, 'skip-post-attach'),
           skipNonBlockingCommands: boolFlag(ctx.args, 'skip-non-blocking-commands'),
+          frozenLockfile: boolFlag(ctx.args, 'frozen-lockfile'),
+          writeLockfile: !boolFlag(ctx.args, 'no-lockfile'),
         },
         useCaseContext(ctx),
       );

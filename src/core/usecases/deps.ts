@@ -11,4 +11,18 @@ export interface CoreDeps {
   sessions: SessionCache;
   /** Folder for per-workspace locks (two `up` at once make one container); undefined: no locking. */
   lockDir?: string;
+  /** Host folder of the content-addressed Dev Container Feature cache; undefined: a folder in the temp dir. */
+  featuresCacheDir?: string;
+  /** Compose dev containers: the Compose tool and where Berth writes its override files. */
+  compose?: ComposeDeps;
+}
+
+/** What the Compose use cases need besides the engine. */
+export interface ComposeDeps {
+  /** An explicit Compose tool (`berth.dockerComposePath`, `--docker-compose-path`); else `docker compose`, then `docker-compose`. */
+  path?: string;
+  /** The engine address Compose should use (passed to it as DOCKER_HOST). */
+  dockerHost?: string;
+  /** Folder for the override compose files (outside every workspace); default: the temp folder. */
+  stateDir?: string;
 }

@@ -1,4 +1,5 @@
 import type { ExecResult, InteractiveSession } from '../engine/types';
+import { fitWorkspaceFolder, openServiceSession } from './compose';
 import type { CoreDeps } from './deps';
 import type { SessionOptions, UseCaseContext, WorkspaceExecOptions, WorkspaceRef } from './types';
 import { attachContext, findWorkspaceContainer, loadWorkspace, noContainer, type AttachContext } from './workspace';
@@ -9,6 +10,7 @@ async function attachRunning(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseCont
   const found = await findWorkspaceContainer(deps.engine, loaded.idLabels, ctx.signal);
   if (!found || found.state !== 'running') throw noContainer(loaded, 'running');
   const details = await deps.engine.inspectContainer(found.id, { signal: ctx.signal });
+  fitWorkspaceFolder(loaded, details);
   return attachContext(deps, loaded, details, ctx);
 }
 
@@ -35,6 +37,7 @@ const LOGIN_SHELL = [
 
 /** A TTY session in the running container, for terminals and tasks. */
 export async function openSession(deps: CoreDeps, ref: WorkspaceRef, options: SessionOptions, ctx: UseCaseContext): Promise<InteractiveSession> {
+  if (options.service) return openServiceSession(deps, ref, options.service, options, ctx);
   const attach = await attachRunning(deps, ref, ctx);
   return deps.engine.execInteractive(attach.containerId, {
     cmd: options.cmd ?? ['/bin/sh', '-c', LOGIN_SHELL],

@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { metadataFromLabels, type ReadConfigResult } from '../config';
 import type { MetadataEntry, ResolvedConfig } from '../config/types';
-import { planImageBuild } from '../container/buildPlan';
+import { imageNameFor, planImageBuild } from '../container/buildPlan';
 import { computeBuildInputs, type BuildInputs } from '../container/drift';
 import { runArgsUser } from '../container/runArgs';
 import { planUidUpdate } from '../container/uid';
 import type { ImageDetails } from '../engine/types';
 import { BerthError } from '../errors';
+import { buildFeaturesImage } from '../features/buildImage';
 import { LABEL_BERTH_BUILD_HASH, LABEL_BERTH_BUILD_INPUTS } from '../labels';
 import type { CoreDeps } from './deps';
 import type { UseCaseContext } from './types';
@@ -36,7 +37,7 @@ export function buildInputLabels(inputs: BuildInputs): Record<string, string> {
 export async function prepareBaseImage(
   deps: CoreDeps,
   loaded: ReadConfigResult,
-  options: { noCache?: boolean; imageNames?: string[]; target?: string },
+  options: { noCache?: boolean; imageNames?: string[]; target?: string; writeLockfile?: boolean; frozenLockfile?: boolean },
   ctx: UseCaseContext,
 ): Promise<Omit<PreparedImage, 'image'>> {
   const config = loaded.config;
@@ -54,6 +55,7 @@ export async function prepareBaseImage(
       imageName: options.imageNames?.[0],
       labels: buildInputLabels(buildInputs),
       hostEnv: ctx.env,
+      locate: loaded.locate,
     });
     if (options.target) spec.target = options.target;
     for (const extra of options.imageNames?.slice(1) ?? []) spec.tags.push(extra);
@@ -65,7 +67,28 @@ export async function prepareBaseImage(
   }
   const details = await deps.engine.inspectImage(ref, { signal: ctx.signal });
   if (!details) throw new BerthError('image-not-found', `The image ${ref} is not present after preparing it`);
-  return { baseImage: ref, details, metadata: metadataFromLabels(details.Config?.Labels ?? {}, ref), buildInputs };
+  const metadata = metadataFromLabels(details.Config?.Labels ?? {}, ref);
+  if (Object.keys(config.features).length > 0) {
+    // Dev Container Features: an extra image on top, labelled with the base entries plus one per Feature.
+    const featured = await buildFeaturesImage({
+      engine: deps.engine,
+      config,
+      baseImage: ref,
+      baseDetails: details,
+      baseMetadata: metadata,
+      tags: [`${imageNameFor(config.workspaceFolderHost)}-features`, ...(options.imageNames ?? [])],
+      cacheDir: deps.featuresCacheDir ?? join(tmpdir(), 'berth-features-cache'),
+      env: ctx.env,
+      events: ctx.events,
+      signal: ctx.signal,
+      noCache: options.noCache,
+      writeLockfile: options.writeLockfile,
+      frozenLockfile: options.frozenLockfile,
+      labels: buildInputLabels(buildInputs),
+    });
+    return { baseImage: featured.image, details: featured.details, metadata: featured.metadata, buildInputs };
+  }
+  return { baseImage: ref, details, metadata, buildInputs };
 }
 
 export function composeNotSupported(config: ResolvedConfig): BerthError {

@@ -4,6 +4,8 @@ import { createEngine } from '../engine/engine';
 import { build } from './build';
 import type { CoreDeps } from './deps';
 import { exec, openSession } from './exec';
+import { buildProduction, runProduction, stopProduction } from './production';
+import { parity } from './productionParity';
 import { SessionCache } from './sessionCache';
 import { status } from './status';
 import { down, stop } from './stopDown';
@@ -17,6 +19,8 @@ export interface BerthServiceOptions {
   /** The host environment, for finding the engine (DOCKER_HOST, DOCKER_CONTEXT, HOME). */
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
+  /** The Compose tool for Compose dev containers (`berth.dockerComposePath`); default: detected. */
+  dockerComposePath?: string;
   /** Where Berth keeps per-container caches and locks; undefined: no cache, no cross-process lock. */
   stateDir?: string;
 }
@@ -41,6 +45,8 @@ export function createBerthService(options: BerthServiceOptions): BerthService {
     host: { uid: info.uid, gid: info.gid, cpus: cpus().length, memoryBytes: totalmem() },
     sessions: new SessionCache(stateDir && join(stateDir, 'containers')),
     lockDir: stateDir && join(stateDir, 'locks'),
+    featuresCacheDir: stateDir && join(stateDir, 'features'),
+    compose: { path: options.dockerComposePath, dockerHost: options.dockerHost, stateDir: stateDir && join(stateDir, 'compose') },
   };
   return {
     up: (o, ctx) => up(deps, o, ctx),
@@ -51,6 +57,10 @@ export function createBerthService(options: BerthServiceOptions): BerthService {
     exec: (ref, o, ctx) => exec(deps, ref, o, ctx),
     openSession: (ref, o, ctx) => openSession(deps, ref, o, ctx),
     watch: (ref, onChange, onError, signal) => watch(deps, ref, options.env, onChange, onError, signal),
+    buildProduction: (o, ctx) => buildProduction(deps, o, ctx),
+    runProduction: (o, ctx) => runProduction(deps, o, ctx),
+    stopProduction: (ref, ctx) => stopProduction(deps, ref, ctx),
+    parity: (o, ctx) => parity(deps, o, ctx),
   };
 }
 

@@ -4,6 +4,7 @@ import { LABEL_BERTH_BUILD_INPUTS, LABEL_METADATA } from '../labels';
 import { readMarkers } from '../lifecycle/markers';
 import { CONTAINER_HOOKS } from '../config/types';
 import { mergeWithImageMetadata, metadataFromLabels, type ReadConfigResult } from '../config';
+import { composeStatusExtras, fitWorkspaceFolder } from './compose';
 import type { CoreDeps } from './deps';
 import type { ContainerState, DriftItem, HookRecord, StatusResult, UseCaseContext, WorkspaceRef } from './types';
 import { configForContainer, findWorkspaceContainer, loadWorkspace, remoteUserOf, substitutedEntries } from './workspace';
@@ -22,9 +23,10 @@ export async function status(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseCont
   const found = await findWorkspaceContainer(deps.engine, loaded.idLabels, ctx.signal);
   if (!found) return base;
   const details = await deps.engine.inspectContainer(found.id, { signal: ctx.signal });
+  fitWorkspaceFolder(loaded, details);
   const config = configForContainer(loaded, details);
   const running = details.State.Running;
-  return {
+  const result: StatusResult = {
     ...base,
     state: (details.State.Status as ContainerState) ?? 'created',
     containerId: details.Id,
@@ -38,6 +40,7 @@ export async function status(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseCont
     hooks: running ? await hookRecords(deps, details, remoteUserOf(config, details), ctx) : [],
     drift: await drift(loaded, details),
   };
+  return loaded.config.kind === 'compose' ? composeStatusExtras(deps, result, details, ctx) : result;
 }
 
 export function publishedPorts(details: ContainerDetails): StatusResult['ports'] {

@@ -1,3 +1,4 @@
+import { composeDown, composeStop } from './compose';
 import type { CoreDeps } from './deps';
 import type { UseCaseContext, WorkspaceRef } from './types';
 import { findWorkspaceContainer, loadWorkspace, noContainer } from './workspace';
@@ -5,6 +6,7 @@ import { findWorkspaceContainer, loadWorkspace, noContainer } from './workspace'
 /** `stop`: stops the container; it keeps its state, and `up` starts it again. */
 export async function stop(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseContext): Promise<void> {
   const loaded = await loadWorkspace(ref, deps, ctx);
+  if (loaded.config.kind === 'compose') return composeStop(deps, loaded, ctx);
   const found = await findWorkspaceContainer(deps.engine, loaded.idLabels, ctx.signal);
   if (!found) throw noContainer(loaded, 'existing');
   if (found.state !== 'running' && found.state !== 'paused' && found.state !== 'restarting') {
@@ -22,6 +24,7 @@ export async function stop(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseContex
  */
 export async function down(deps: CoreDeps, ref: WorkspaceRef & { removeVolumes?: boolean }, ctx: UseCaseContext): Promise<void> {
   const loaded = await loadWorkspace(ref, deps, ctx);
+  if (loaded.config.kind === 'compose') return composeDown(deps, loaded, ref.removeVolumes === true, ctx);
   const found = await findWorkspaceContainer(deps.engine, loaded.idLabels, ctx.signal);
   if (!found) {
     ctx.events({ type: 'log', level: 'info', message: `There is no dev container for ${loaded.config.workspaceFolderHost}; nothing to remove.` });

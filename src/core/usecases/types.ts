@@ -5,6 +5,15 @@
  */
 import type { ExecOptions, ExecResult, InteractiveSession } from '../engine/types';
 import type { EventSink, LifecycleHookName } from '../events';
+import type { ParityReport } from '../production/report';
+import type {
+  ParityOptions,
+  ProductionBuildOptions,
+  ProductionBuildResult,
+  ProductionRunOptions,
+  ProductionRunResult,
+  ProductionStopResult,
+} from './productionTypes';
 
 export interface WorkspaceRef {
   /** Absolute path of the workspace folder on the host. */
@@ -27,6 +36,10 @@ export interface UpOptions extends WorkspaceRef {
   skipPostAttach?: boolean;
   /** Stop after the hook `waitFor` names; the rest run in the background of the caller. */
   skipNonBlockingCommands?: boolean;
+  /** Write devcontainer-lock.json when Features resolve differently (only in a trusted context). */
+  writeLockfile?: boolean;
+  /** Fail when devcontainer-lock.json is missing or would change (`--frozen-lockfile`). */
+  frozenLockfile?: boolean;
 }
 
 export interface BuildOptions extends WorkspaceRef {
@@ -35,6 +48,10 @@ export interface BuildOptions extends WorkspaceRef {
   noCache?: boolean;
   /** Dockerfile stage, overriding build.target. */
   target?: string;
+  /** Write devcontainer-lock.json when Features resolve differently (only in a trusted context). */
+  writeLockfile?: boolean;
+  /** Fail when devcontainer-lock.json is missing or would change (`--frozen-lockfile`). */
+  frozenLockfile?: boolean;
 }
 
 export interface BuildResult {
@@ -83,6 +100,18 @@ export interface StatusResult {
   hooks: HookRecord[];
   /** Empty when the container matches the spec. */
   drift: DriftItem[];
+  /** Compose dev containers: the Compose project the dev container belongs to. */
+  composeProjectName?: string;
+  /** Compose dev containers: every container of the project, by service (sorted by name). */
+  services?: ComposeServiceState[];
+}
+
+/** One service container of a Compose dev container's project. */
+export interface ComposeServiceState {
+  name: string;
+  /** The engine's state: `running`, `exited`, `created`, … */
+  state: string;
+  containerId?: string;
 }
 
 export type WorkspaceExecOptions = Omit<ExecOptions, 'user' | 'workdir'> & {
@@ -101,6 +130,11 @@ export interface SessionOptions {
   env?: Record<string, string>;
   /** Working folder in the container; default: the remote workspace folder. */
   cwd?: string;
+  /**
+   * Compose dev containers: another running service of the project to open the session in, as that
+   * service's own user and working folder ("Open Terminal in Service..."). Absent: the dev container.
+   */
+  service?: string;
 }
 
 /**
@@ -137,4 +171,12 @@ export interface BerthService {
     onError: (error: unknown) => void,
     signal: AbortSignal,
   ): void;
+  /** Builds the production stage (`customizations.berth.production`, else the last stage) with the dev build's context and cache. */
+  buildProduction(options: ProductionBuildOptions, ctx: UseCaseContext): Promise<ProductionBuildResult>;
+  /** (Re)builds and runs the production image on 127.0.0.1, waits for its healthcheck, returns the outcome and the log tail. */
+  runProduction(options: ProductionRunOptions, ctx: UseCaseContext): Promise<ProductionRunResult>;
+  /** Removes the workspace's production containers. */
+  stopProduction(ref: WorkspaceRef, ctx: UseCaseContext): Promise<ProductionStopResult>;
+  /** What the dev and production images share and where they differ. */
+  parity(options: ParityOptions, ctx: UseCaseContext): Promise<ParityReport>;
 }

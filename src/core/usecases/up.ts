@@ -6,6 +6,7 @@
  */
 import { configToMetadataEntry, mergeWithImageMetadata, type ReadConfigResult } from '../config';
 import type { MetadataEntry } from '../config/types';
+import { locateInSpec } from '../container/configError';
 import { planContainer } from '../container/plan';
 import { pickFreePorts } from '../container/ports';
 import { isHostPortFree } from '../container/hostPort';
@@ -19,6 +20,7 @@ import { runInitializeCommand } from '../lifecycle/initialize';
 import { readMarkers } from '../lifecycle/markers';
 import { planLifecycle, type ContainerReason } from '../lifecycle/plan';
 import { runLifecycle } from '../lifecycle/run';
+import { composeUp } from './compose';
 import type { CoreDeps } from './deps';
 import { buildInputLabels, composeNotSupported, prepareBaseImage, withUidLayer } from './image';
 import { withWorkspaceLock } from './lock';
@@ -27,7 +29,6 @@ import { attachContext, configForContainer, findWorkspaceContainer, loadWorkspac
 
 export async function up(deps: CoreDeps, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
   const loaded = await loadWorkspace(options, deps, ctx);
-  if (loaded.config.kind === 'compose') throw composeNotSupported(loaded.config);
   // initializeCommand runs on the host on every up, before anything else (as in the reference CLI).
   if (loaded.config.initializeCommand !== undefined) {
     ctx.events({ type: 'phase', phase: 'initialize' });
@@ -43,6 +44,7 @@ export async function up(deps: CoreDeps, options: UpOptions, ctx: UseCaseContext
 }
 
 async function upLocked(deps: CoreDeps, loaded: ReadConfigResult, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
+  if (loaded.config.kind === 'compose') return composeUp(deps, loaded, options, ctx);
   const { engine } = deps;
   const existing = await findWorkspaceContainer(engine, loaded.idLabels, ctx.signal);
 
@@ -84,7 +86,7 @@ async function createContainer(
   ctx: UseCaseContext,
 ): Promise<ContainerDetails> {
   const { engine } = deps;
-  const base = await prepareBaseImage(deps, loaded, { noCache: options.buildNoCache }, ctx);
+  const base = await prepareBaseImage(deps, loaded, { noCache: options.buildNoCache, writeLockfile: options.writeLockfile, frozenLockfile: options.frozenLockfile }, ctx);
   // The container's label: the image's entries, then this spec's own (raw values, as the reference CLI).
   const entries: MetadataEntry[] = [...base.metadata, configToMetadataEntry(loaded.written)];
   const config = mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, base.metadata));
@@ -105,6 +107,8 @@ async function createContainer(
     imageCmd: asList(base.details.Config?.Cmd),
     entrypoints: config.entrypoints,
     onWarning: (d) => ctx.events({ type: 'log', level: 'warn', message: formatDiagnostic(d), component: 'container' }),
+    // Planner errors (a bad runArgs flag, mount or port) name their line in devcontainer.json.
+    locate: locateInSpec(loaded.locate, loaded.raw, config),
   });
 
   // Swap only now that the new image is ready: a failed build above kept the old container.
@@ -141,7 +145,7 @@ function asList(value: string | string[] | undefined | null): string[] | undefin
 }
 
 /** Runs the hooks the plan calls for. Markers are read in one exec, and only when a hook could run. */
-async function runHooks(
+export async function runHooks(
   deps: CoreDeps,
   loaded: ReadConfigResult,
   details: ContainerDetails,

@@ -3,12 +3,13 @@
  * and working out how to run things in it (user, folder, environment).
  */
 import { mergeWithImageMetadata, metadataFromLabels, readConfig, substitute, type ReadConfigResult } from '../config';
-import { LABEL_CONFIG_FILE, LABEL_LOCAL_FOLDER } from '../labels';
+import { LABEL_CONFIG_FILE, LABEL_LOCAL_FOLDER, LABEL_METADATA } from '../labels';
 import type { ContainerDetails, ContainerSummary, Engine } from '../engine/types';
 import { BerthError, formatDiagnostic } from '../errors';
 import type { MetadataEntry, ResolvedConfig } from '../config/types';
 import { combineRemoteEnv, envListToRecord } from '../lifecycle/remoteEnv';
 import { probeUserEnv } from '../lifecycle/userEnv';
+import { composeWorkspaceFolder } from '../compose/workspace';
 import type { CoreDeps } from './deps';
 import type { UseCaseContext, WorkspaceRef } from './types';
 
@@ -17,6 +18,8 @@ export async function loadWorkspace(ref: WorkspaceRef, deps: Pick<CoreDeps, 'pla
   ctx.events({ type: 'phase', phase: 'reading-config' });
   const loaded = await readConfig({ workspaceFolder: ref.workspaceFolder, configFile: ref.configFile, env: ctx.env, platform: deps.platform });
   for (const d of loaded.diagnostics) ctx.events({ type: 'log', level: 'warn', message: formatDiagnostic(d), component: 'config' });
+  // Compose: Berth mounts the workspace at /workspaces/<name> when the spec sets no folder (README, Docker Compose).
+  if (loaded.config.kind === 'compose') loaded.config.workspaceFolder = composeWorkspaceFolder(loaded.raw, loaded.config.workspaceFolderHost, deps.platform);
   return loaded;
 }
 
@@ -67,7 +70,20 @@ export function substitutedEntries(loaded: ReadConfigResult, entries: MetadataEn
  */
 export function configForContainer(loaded: ReadConfigResult, details: ContainerDetails): ResolvedConfig {
   const entries = metadataFromLabels(details.Config?.Labels ?? {}, details.Name);
-  return entries.length <= 1 ? loaded.config : mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, entries.slice(0, -1)));
+  // The label ends with devcontainer.json's own entry; parsing drops it when it is empty (`{}`), and
+  // then the last entry is an image's or a Feature's, which must stay.
+  const own = ownEntryDropped(details.Config?.Labels?.[LABEL_METADATA]) ? entries : entries.slice(0, -1);
+  return own.length === 0 ? loaded.config : mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, own));
+}
+
+function ownEntryDropped(label: string | undefined): boolean {
+  try {
+    const raw = JSON.parse(label ?? '') as unknown;
+    const last = Array.isArray(raw) ? raw[raw.length - 1] : undefined;
+    return typeof last === 'object' && last !== null && !Array.isArray(last) && Object.keys(last).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** How to run a process in the container as the dev container's user. */
