@@ -30,6 +30,7 @@ export const commandTitles = {
   'berth.rebuildNoCache': 'Rebuild Container Without Cache',
   'berth.remove': 'Remove Container',
   'berth.openTerminal': 'Open Terminal in Container',
+  'berth.openServiceTerminal': 'Open Terminal in Service...',
   'berth.runTask': 'Run Task in Container',
   'berth.showLog': 'Show Log',
   'berth.showStatus': 'Show Container Status',
@@ -50,6 +51,9 @@ export interface RemoveOptions {
 
 
 export class CommandCenter implements vscode.Disposable {
+  /** Whether this window brought the dev container up; only then does closing it apply shutdownAction. */
+  startedHere = false;
+
   private readonly disposables: vscode.Disposable[] = [];
   /** The last error with a place in a spec file, for "Open Spec File". */
   private lastLocation: SourceLocation | undefined;
@@ -77,6 +81,7 @@ export class CommandCenter implements vscode.Disposable {
         this.up('Rebuild Container Without Cache', 'Rebuilding the dev container without cache', { removeExistingContainer: true, buildNoCache: true }),
       'berth.remove': (options) => this.remove(options as RemoveOptions | undefined),
       'berth.openTerminal': () => this.terminals.open(),
+      'berth.openServiceTerminal': () => this.openServiceTerminal(),
       'berth.runTask': () => this.trusted('Run Task in Container') && this.tasks.runWorkspaceTask(),
       'berth.showLog': () => this.log.show(),
       'berth.showStatus': () => this.showStatus(),
@@ -205,7 +210,24 @@ export class CommandCenter implements vscode.Disposable {
     const ref = this.requireRef();
     // Trusted (checked above): pin resolved Features in devcontainer-lock.json, as the CLI does.
     const result = await this.runOperation(title, (ctx) => this.service.up({ ...ref, writeLockfile: true, ...options }, ctx));
+    if (result) this.startedHere = true;
     if (result) this.log.write('info', `[up] ${result.action} container ${result.containerId.slice(0, 12)} (user ${result.remoteUser}, folder ${result.remoteWorkspaceFolder})`);
+  }
+
+  /** Compose: a shell in any running service of the project, not only the dev container's. */
+  private async openServiceTerminal(): Promise<void> {
+    const ref = this.requireRef();
+    const status = await this.service.status(ref, { events: this.log.sink, env: process.env });
+    const running = (status.services ?? []).filter((s) => s.state === 'running');
+    if (running.length === 0) {
+      void vscode.window.showInformationMessage('Berth: no Compose service of this dev container is running.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      running.map((s) => ({ label: s.name, description: s.containerId?.slice(0, 12) })),
+      { placeHolder: 'Open a terminal in which service?' },
+    );
+    if (pick) await this.terminals.open(pick.label);
   }
 
   private async stop(): Promise<void> {

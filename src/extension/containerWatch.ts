@@ -68,7 +68,7 @@ export class ContainerWatch implements vscode.Disposable {
     this.last = s;
     this.lastError = undefined;
     const name = this.specs.selected?.name ?? s.containerName;
-    this.state.update({ docker: 'available', dockerMessage: undefined, container: { state: s.state, name, ports: s.ports.length } });
+    this.state.update({ docker: 'available', dockerMessage: undefined, container: { state: s.state, name, ports: s.ports.length, services: s.services?.filter((v) => v.state === 'running').map((v) => v.name) } });
     if (!this.sawFirst) {
       this.sawFirst = true;
       this.firstStatus.fire(s);

@@ -80,6 +80,15 @@ export function activate(context: vscode.ExtensionContext): BerthExtensionApi {
   const commands = new CommandCenter(service, state, specs, log, watch, terminals, tasks, statusDoc, context.extensionUri);
   const autoStart = new AutoStart(state, watch, context.workspaceState, log, () => vscode.commands.executeCommand('berth.start'));
   context.subscriptions.push(log, state, specs, statusBar, watch, terminals, tasks, statusDoc, commands, autoStart);
+  onDeactivate = async () => {
+    const ref = specs.ref();
+    if (!commands.startedHere || !ref || !state.state.trusted) return;
+    try {
+      if (await service.shutdown(ref, { events: log.sink, env: process.env })) log.write('info', '[shutdown] stopped the dev container (shutdownAction)');
+    } catch (e) {
+      log.error('[shutdown] applying shutdownAction', e);
+    }
+  };
   const production = registerProductionCommands(context, {
     service,
     ref: () => specs.ref(),
@@ -143,6 +152,12 @@ async function offerDefaultProfile(): Promise<void> {
   if (answer === choose) await vscode.commands.executeCommand('workbench.action.terminal.selectDefaultShell');
 }
 
-export function deactivate(): void {
-  // Disposables in context.subscriptions end the watch and close sessions.
+let onDeactivate: (() => Promise<void>) | undefined;
+
+/**
+ * The window is closing: apply the spec's shutdownAction to a container this window started (as the
+ * Dev Containers extension does). Disposables in context.subscriptions end the watch and sessions.
+ */
+export function deactivate(): Promise<void> | undefined {
+  return onDeactivate?.();
 }

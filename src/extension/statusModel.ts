@@ -17,6 +17,8 @@ export interface ContainerView {
   /** Shown in the status bar: the spec's `name`, else the container's name. */
   name?: string;
   ports: number;
+  /** Compose: the project's running services (the dev container's among them). */
+  services?: string[];
 }
 
 /** Everything the status bar, context keys and tooltips are computed from. */
@@ -141,9 +143,10 @@ export function statusBarModel(s: ViewState): StatusBarModel {
   const c = s.container;
   if (c && c.state === 'running') {
     const name = c.name ?? 'running';
+    const label = c.services && c.services.length > 1 ? `${c.services.join(' + ')} running` : name;
     return {
       visible: true,
-      text: `$(vm-running) Berth: ${name}${c.ports > 0 ? ` · ${plural(c.ports, 'port')}` : ''}`,
+      text: `$(vm-running) Berth: ${label}${c.ports > 0 ? ` · ${plural(c.ports, 'port')}` : ''}`,
       tooltip: `Dev container **${name}** is running with ${plural(c.ports, 'published port')}.${spec}\n\n` +
         `${link('Stop', statusCommands.toggle)} · ${link('Show Log', statusCommands.showLog)} · ${link('Status', 'berth.showStatus')}`,
       command: statusCommands.toggle,

@@ -52,19 +52,22 @@ export class TerminalProvider implements vscode.TerminalProfileProvider, vscode.
     return new vscode.TerminalProfile(this.options());
   }
 
-  /** Opens a container shell in the panel, starting the container first when it is stopped. */
-  async open(): Promise<vscode.Terminal | undefined> {
+  /**
+   * Opens a container shell in the panel, starting the container first when it is stopped. With
+   * `service`, the shell opens in that other running service of a Compose project instead.
+   */
+  async open(service?: string): Promise<vscode.Terminal | undefined> {
     if (!this.running) {
       await vscode.commands.executeCommand('berth.start');
       if (!this.running) return undefined;
     }
-    const terminal = vscode.window.createTerminal(this.options());
+    const terminal = vscode.window.createTerminal(this.options(service));
     terminal.show();
     return terminal;
   }
 
-  private options(): vscode.ExtensionTerminalOptions {
-    const name = `Berth: ${this.specs.selected?.name ?? 'container'}`;
+  private options(service?: string): vscode.ExtensionTerminalOptions {
+    const name = service ? `Berth: ${service}` : `Berth: ${this.specs.selected?.name ?? 'container'}`;
     const transcript: TerminalTranscript = { name, text: '', exited: false };
     this.transcripts.push(transcript);
     const pty = new ContainerPty({
@@ -75,8 +78,8 @@ export class TerminalProvider implements vscode.TerminalProfileProvider, vscode.
         }
         const ref = this.specs.ref();
         if (!ref) throw new Error('This workspace has no dev container spec.');
-        this.log.write('debug', `[terminal] opening a shell in the container (${cols}x${rows})`);
-        return this.service.openSession(ref, { cols, rows }, { events: this.log.sink, env: process.env });
+        this.log.write('debug', `[terminal] opening a shell in ${service ? `service ${service}` : 'the container'} (${cols}x${rows})`);
+        return this.service.openSession(ref, { cols, rows, service }, { events: this.log.sink, env: process.env });
       },
       onOutput: (text) => {
         transcript.text = (transcript.text + text).slice(-maxTranscript);

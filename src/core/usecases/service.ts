@@ -8,7 +8,7 @@ import { buildProduction, runProduction, stopProduction } from './production';
 import { parity } from './productionParity';
 import { SessionCache } from './sessionCache';
 import { status } from './status';
-import { down, stop } from './stopDown';
+import { down, shutdown, stop } from './stopDown';
 import type { BerthService } from './types';
 import { up } from './up';
 import { watch } from './watch';
@@ -52,6 +52,7 @@ export function createBerthService(options: BerthServiceOptions): BerthService {
     up: (o, ctx) => up(deps, o, ctx),
     build: (o, ctx) => build(deps, o, ctx),
     stop: (ref, ctx) => stop(deps, ref, ctx),
+    shutdown: (ref, ctx) => shutdown(deps, ref, ctx),
     down: (ref, ctx) => down(deps, ref, ctx),
     status: (ref, ctx) => status(deps, ref, ctx),
     exec: (ref, o, ctx) => exec(deps, ref, o, ctx),

@@ -35,3 +35,15 @@ export async function down(deps: CoreDeps, ref: WorkspaceRef & { removeVolumes?:
   await deps.sessions.forget(found.id);
   ctx.events({ type: 'container', containerId: found.id, state: 'removed' });
 }
+
+/**
+ * What an editor does when its window on the workspace closes: the spec's `shutdownAction`.
+ * `none` leaves everything running; `stopContainer` / `stopCompose` stop (the whole Compose project
+ * for the latter). Returns whether it stopped anything.
+ */
+export async function shutdown(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseContext): Promise<boolean> {
+  const loaded = await loadWorkspace(ref, deps, ctx);
+  if (loaded.config.shutdownAction === 'none') return false;
+  await stop(deps, ref, ctx);
+  return true;
+}

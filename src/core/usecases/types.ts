@@ -146,6 +146,8 @@ export interface BerthService {
   /** Builds (or, for an image spec, finds) the dev container's image without creating a container. */
   build(options: BuildOptions, ctx: UseCaseContext): Promise<BuildResult>;
   stop(ref: WorkspaceRef, ctx: UseCaseContext): Promise<void>;
+  /** Applies the spec's shutdownAction, as when the editor window closes; true when it stopped something. */
+  shutdown(ref: WorkspaceRef, ctx: UseCaseContext): Promise<boolean>;
   /** Removes the container (and, when asked, its anonymous volumes). Never touches workspace files. */
   down(ref: WorkspaceRef & { removeVolumes?: boolean }, ctx: UseCaseContext): Promise<void>;
   status(ref: WorkspaceRef, ctx: UseCaseContext): Promise<StatusResult>;

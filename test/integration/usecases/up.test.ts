@@ -267,6 +267,21 @@ describe('up edge cases', () => {
     }
   });
 
+  it('shutdown applies shutdownAction: the default stops the container, "none" leaves it running', async (t) => {
+    if (!(await needDocker(t))) return;
+    const ws = await tempWorkspace('failing-hook');
+    made.push(ws);
+    const file = join(ws.folder, '.devcontainer', 'devcontainer.json');
+    const service = createBerthService({ env: process.env, platform: process.platform });
+    await writeFile(file, '{ "image": "berth-test/busybox:latest", "shutdownAction": "none" }');
+    await service.up({ workspaceFolder: ws.folder }, context());
+    assert.equal(await service.shutdown({ workspaceFolder: ws.folder }, context()), false);
+    assert.equal((await service.status({ workspaceFolder: ws.folder }, context())).state, 'running');
+    await writeFile(file, '{ "image": "berth-test/busybox:latest" }');
+    assert.equal(await service.shutdown({ workspaceFolder: ws.folder }, context()), true);
+    assert.equal((await service.status({ workspaceFolder: ws.folder }, context())).state, 'exited');
+  });
+
   it('an engine that does not answer is reported as Docker not running', async (t) => {
     if (!(await needDocker(t))) return;
     const ws = await tempWorkspace('failing-hook');

@@ -127,3 +127,10 @@ describe('progressMessage', () => {
     assert.equal(progressMessage({ type: 'output', source: 'build', text: 'x' }), undefined);
   });
 });
+
+describe('statusBarModel with Compose', () => {
+  it('names the running services of the project', () => {
+    const m = statusBarModel({ ...base, container: { state: 'running', name: 'web-db', ports: 1, services: ['app', 'db'] } });
+    assert.equal(m.text, '$(vm-running) Berth: app + db running · 1 port');
+  });
+});
