@@ -54,7 +54,9 @@ export async function main(argv: string[]): Promise<number> {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  // Secrets never reach the terminal: logs, status and results are redacted; exec's own output is not.
+  // Secrets never reach the terminal: logs, status and results are redacted. exec's output is the
+  // program's, and read-configuration's is data for tools that must match the reference CLI's.
+  const rawStdout = spec.name === 'exec' || spec.name === 'read-configuration';
   const redaction = new CliRedaction(process.env);
   if (spec.flags['workspace-folder']) await redaction.loadSpec(args, process.cwd());
   const events = redaction.sink(eventRenderer(process.stderr, format, level));
@@ -65,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       events,
       cwd: process.cwd(),
       env: process.env,
-      stdout: passThrough ? process.stdout : redaction.wrap(process.stdout),
+      stdout: rawStdout ? process.stdout : redaction.wrap(process.stdout),
       stderr: passThrough ? process.stderr : redaction.wrap(process.stderr),
       signal: abort.signal,
     });

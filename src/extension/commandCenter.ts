@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import type { SpecReviewGate } from './specReview';
 import type { SourceLocation } from '../core/errors';
 import type { BerthEvent, EventSink } from '../core/events';
 import type { BerthService, UseCaseContext, WorkspaceRef } from '../core/usecases/types';
@@ -71,6 +72,7 @@ export class CommandCenter implements vscode.Disposable {
     private readonly tasks: TaskProvider,
     private readonly statusDoc: StatusDocument,
     private readonly extensionUri: vscode.Uri,
+    private readonly review: SpecReviewGate,
   ) {
     const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
       'berth.start': () => this.up('Start Container', 'Starting the dev container', {}),
@@ -208,6 +210,7 @@ export class CommandCenter implements vscode.Disposable {
     await this.specs.ready();
     if (!this.trusted(command)) return;
     const ref = this.requireRef();
+    if (!(await this.review.allow(ref))) return;
     // Trusted (checked above): pin resolved Features in devcontainer-lock.json, as the CLI does.
     const result = await this.runOperation(title, (ctx) => this.service.up({ ...ref, writeLockfile: true, ...options }, ctx));
     if (result) this.startedHere = true;
@@ -238,6 +241,7 @@ export class CommandCenter implements vscode.Disposable {
   private async restart(): Promise<void> {
     if (!this.trusted('Restart Container')) return;
     const ref = this.requireRef();
+    if (!(await this.review.allow(ref))) return;
     await this.runOperation('Restarting the dev container', async (ctx) => {
       await this.service.stop(ref, ctx);
       return this.service.up(ref, ctx);

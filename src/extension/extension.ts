@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { registerProductionCommands } from './productionCommands';
+import { SpecReviewGate } from './specReview';
 import type { BerthService } from '../core/usecases/types';
 import { AutoStart } from './autoStart';
 import type { AutoStartDecision } from './autoStartPolicy';
@@ -77,7 +78,8 @@ export function activate(context: vscode.ExtensionContext): BerthExtensionApi {
   const terminals = new TerminalProvider(service, state, specs, log);
   const tasks = new TaskProvider(service, state, specs, log, () => watch.status?.remoteWorkspaceFolder);
   const statusDoc = new StatusDocument();
-  const commands = new CommandCenter(service, state, specs, log, watch, terminals, tasks, statusDoc, context.extensionUri);
+  const review = new SpecReviewGate(service, context.workspaceState, log);
+  const commands = new CommandCenter(service, state, specs, log, watch, terminals, tasks, statusDoc, context.extensionUri, review);
   const autoStart = new AutoStart(state, watch, context.workspaceState, log, () => vscode.commands.executeCommand('berth.start'));
   context.subscriptions.push(log, state, specs, statusBar, watch, terminals, tasks, statusDoc, commands, autoStart);
   onDeactivate = async () => {

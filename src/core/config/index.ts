@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BerthError, type Diagnostic } from '../errors';
+import { BerthError, type Diagnostic, type SourceLocation } from '../errors';
 import { pickConfig } from './find';
 import { applyLegacyRenames, defaultWorkspaceFolder, mergeWithImageMetadata, normalizeConfig } from './normalize';
 import { configInvalid, locate, parseJsonc } from './parse';
@@ -73,6 +73,11 @@ export interface ReadConfigResult {
   diagnostics: Diagnostic[];
   idLabels: Record<string, string>;
   devcontainerId: string;
+  /**
+   * Where a JSON path (`runArgs[2]`, `build.options[0]`) is written in the spec, for errors found
+   * after reading (the planners'). Paths into merged values need {@link locateInSpec}.
+   */
+  locate?: (path: string) => SourceLocation;
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
@@ -120,5 +125,6 @@ export async function readConfig(options: ReadConfigOptions): Promise<ReadConfig
   if (options.imageMetadata && options.imageMetadata.length > 0) {
     config = mergeWithImageMetadata(config, options.imageMetadata);
   }
-  return { config, raw, written: applyLegacyRenames(original), substitution: ctx, configFile, diagnostics, idLabels: labels, devcontainerId: id };
+  const locateText = (path: string) => locate(doc, [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1])));
+  return { config, raw, written: applyLegacyRenames(original), substitution: ctx, configFile, diagnostics, idLabels: labels, devcontainerId: id, locate: locateText };
 }

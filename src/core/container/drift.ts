@@ -118,6 +118,9 @@ async function hashFiles(context: string, files: string[], maxFiles: number, max
       const st = await lstat(abs);
       if (st.isSymbolicLink()) {
         out.set(file, short(`link:${await readlink(abs)}`));
+      } else if (!st.isFile()) {
+        // A device or FIFO (a context that reaches /dev) would never end or block: name its kind only.
+        out.set(file, short(`special:${st.mode}`));
       } else if (count < maxFiles && bytes + st.size <= maxBytes) {
         count++;
         bytes += st.size;

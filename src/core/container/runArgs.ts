@@ -368,7 +368,12 @@ export function applyRunArgs(spec: ContainerCreateSpec, runArgs: readonly string
 
 /** The user `-u`/`--user` in runArgs sets (the last one), if any. */
 export function runArgsUser(runArgs: readonly string[]): string | undefined {
-  return applyRunArgs(emptySpec(''), runArgs, { hostEnv: {} }).spec.user;
+  try {
+    return applyRunArgs(emptySpec(''), runArgs, { hostEnv: {} }).spec.user;
+  } catch {
+    // A bad flag is planContainer's to report, with its place in the spec; here it just names no user.
+    return undefined;
+  }
 }
 
 /** A spec with nothing set but the image. */

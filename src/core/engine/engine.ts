@@ -27,6 +27,7 @@ import type {
   ExecResult,
   ImageBuildSpec,
   ImageDetails,
+  ImageHistoryEntry,
   InteractiveExecOptions,
   InteractiveSession,
   LabelFilter,
@@ -69,6 +70,16 @@ interface DialRequest {
 
 interface ModemLike {
   dial(options: Record<string, unknown>, callback: (err: unknown, data: unknown) => void): void;
+}
+
+/** A row of the engine's image history answer, as sent. */
+interface HistoryRow {
+  Id?: string;
+  Created?: number;
+  CreatedBy?: string;
+  Size?: number;
+  Comment?: string;
+  Tags?: string[] | null;
 }
 
 const OK_STATUSES: Record<number, boolean> = { 200: true, 201: true, 204: true, 304: true };
@@ -615,6 +626,20 @@ export class DockerEngine implements Engine {
       if (e instanceof BerthError && /no such volume/i.test(e.message)) return;
       throw e;
     }
+  }
+
+  imageHistory(ref: string, options: CallOptions = {}): Promise<ImageHistoryEntry[]> {
+    return this.call({ action: 'read image history', image: ref }, options, DEFAULT_TIMEOUTS.query, async (signal) => {
+      const rows = await this.dial<HistoryRow[]>({ path: `/images/${encodeURIComponent(ref)}/history`, method: 'GET' }, signal);
+      return rows.map((r) => ({
+        id: r.Id ?? '<missing>',
+        created: r.Created ?? 0,
+        createdBy: r.CreatedBy ?? '',
+        size: r.Size ?? 0,
+        comment: r.Comment ?? '',
+        tags: r.Tags ?? [],
+      }));
+    });
   }
 
   getContainerLogs(id: string, options: CallOptions & { tail?: number } = {}): Promise<string> {

@@ -190,6 +190,20 @@ export interface InteractiveSession {
   close(): void;
 }
 
+/** One row of `GET /images/{id}/history`: a step of the image's build, newest first as the engine answers. */
+export interface ImageHistoryEntry {
+  /** The image id of the step when it is kept locally, else `<missing>`. */
+  id: string;
+  /** Unix seconds. */
+  created: number;
+  /** The step's command as the builder recorded it, e.g. `/bin/sh -c #(nop)  ENV A=b`. */
+  createdBy: string;
+  /** Bytes the step added; 0 for metadata-only steps. */
+  size: number;
+  comment: string;
+  tags: string[];
+}
+
 export interface VolumeSummary {
   name: string;
   labels: Record<string, string>;
@@ -232,4 +246,6 @@ export interface Engine extends ContainerExec {
   removeVolume(name: string, options?: CallOptions & { force?: boolean }): Promise<void>;
   /** The last `tail` lines of the container's output (stdout and stderr interleaved). */
   getContainerLogs(id: string, options?: CallOptions & { tail?: number }): Promise<string>;
+  /** The image's build steps, newest first; throws BerthError('image-not-found') for a missing image. */
+  imageHistory(ref: string, options?: CallOptions): Promise<ImageHistoryEntry[]>;
 }

@@ -4,6 +4,7 @@ import { createEngine } from '../engine/engine';
 import { build } from './build';
 import type { CoreDeps } from './deps';
 import { exec, openSession } from './exec';
+import { review } from './review';
 import { buildProduction, runProduction, stopProduction } from './production';
 import { parity } from './productionParity';
 import { SessionCache } from './sessionCache';
@@ -49,6 +50,7 @@ export function createBerthService(options: BerthServiceOptions): BerthService {
     compose: { path: options.dockerComposePath, dockerHost: options.dockerHost, stateDir: stateDir && join(stateDir, 'compose') },
   };
   return {
+    review: (ref, ctx) => review(deps, ref, ctx),
     up: (o, ctx) => up(deps, o, ctx),
     build: (o, ctx) => build(deps, o, ctx),
     stop: (ref, ctx) => stop(deps, ref, ctx),

@@ -5,6 +5,8 @@
  */
 import type { ExecOptions, ExecResult, InteractiveSession } from '../engine/types';
 import type { EventSink, LifecycleHookName } from '../events';
+import type { Redactor } from '../redact';
+import type { RiskItem } from '../trust';
 import type { ParityReport } from '../production/report';
 import type {
   ParityOptions,
@@ -137,11 +139,24 @@ export interface SessionOptions {
   service?: string;
 }
 
+/** The result of reviewing a spec before running it (see `BerthService.review`). */
+export interface SpecReview {
+  configFile: string;
+  /** Changes when the spec or what its risky items resolve to changes: remember answers by it. */
+  specHash: string;
+  /** What the spec asks of the host beyond an ordinary container; empty for most specs. */
+  risks: RiskItem[];
+  /** Hides the spec's secrets (`${localEnv:…}` values, secret-named env) and the host's. */
+  redactor: Redactor;
+}
+
 /**
  * What a front end needs from the core, in one object. The CLI calls the use cases directly; the
  * extension holds one BerthService per window. Nothing here talks to Docker until a method is called.
  */
 export interface BerthService {
+  /** Reads the spec and says what it would ask of the host, and which secrets to hide. Runs nothing. */
+  review(ref: WorkspaceRef, ctx: UseCaseContext): Promise<SpecReview>;
   up(options: UpOptions, ctx: UseCaseContext): Promise<UpResult>;
   /** Builds (or, for an image spec, finds) the dev container's image without creating a container. */
   build(options: BuildOptions, ctx: UseCaseContext): Promise<BuildResult>;
