@@ -3,6 +3,7 @@
  * final image id, or a build-failed error that names the Dockerfile, the step and its line.
  */
 import { BerthError } from '../errors';
+import { LineSplitter } from './lineSplitter';
 import type { EventSink } from '../events';
 
 /** One JSON message of the build stream (the fields Berth reads). */
@@ -53,25 +54,17 @@ export class BuildOutputParser {
   currentStep?: number;
   totalSteps?: number;
   currentInstruction?: string;
-  private pending = '';
+  private readonly lines = new LineSplitter();
   private lineBuf = '';
 
   constructor(private readonly events: EventSink) {}
 
   push(chunk: Buffer | string): void {
-    this.pending += chunk.toString();
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) >= 0) {
-      const line = this.pending.slice(0, nl).trim();
-      this.pending = this.pending.slice(nl + 1);
-      if (line) this.message(line);
-    }
+    this.lines.push(chunk, (line) => this.message(line));
   }
 
   end(): void {
-    const rest = this.pending.trim();
-    this.pending = '';
-    if (rest) this.message(rest);
+    this.lines.end((line) => this.message(line));
     if (this.lineBuf) this.line(this.lineBuf);
     this.lineBuf = '';
   }

@@ -14,6 +14,7 @@ import { BuildOutputParser } from './buildOutput';
 import { createDockerClient, type ConnectOptions, type EngineEndpoint, resolveEndpoint } from './connect';
 import { toCreateBody } from './createBody';
 import { looksMultiplexed, StreamDemuxer } from './demux';
+import { LineSplitter } from './lineSplitter';
 import { type EngineErrorContext, engineMessage, mapEngineError } from './mapEngineError';
 import type {
   CallOptions,
@@ -304,14 +305,9 @@ export class DockerEngine implements Engine {
       await this.call(ctx, { signal }, DEFAULT_TIMEOUTS.pull, async (s) => {
         const res = await this.dial<IncomingMessage>({ path: '/images/create?', method: 'POST', options: pullQuery(ref), isStream: true }, s);
         let failure: string | undefined;
-        let pending = '';
+        const lines = new LineSplitter();
         res.on('data', (chunk: Buffer) => {
-          pending += chunk.toString();
-          let nl: number;
-          while ((nl = pending.indexOf('\n')) >= 0) {
-            const line = pending.slice(0, nl).trim();
-            pending = pending.slice(nl + 1);
-            if (!line) continue;
+          lines.push(chunk, (line) => {
             try {
               const m = JSON.parse(line) as { status?: string; progress?: string; id?: string; error?: string; errorDetail?: { message?: string } };
               if (m.error || m.errorDetail) failure = m.errorDetail?.message ?? m.error;
@@ -319,7 +315,7 @@ export class DockerEngine implements Engine {
             } catch {
               events({ type: 'output', source: 'pull', text: `${line}\n` });
             }
-          }
+          });
         });
         const onAbort = () => res.destroy();
         s.addEventListener('abort', onAbort, { once: true });
@@ -575,7 +571,7 @@ export class DockerEngine implements Engine {
     const filters = JSON.stringify({ type: ['container'], label: labelFilters(filter.labels) });
     const res = await this.call(ctx, { signal }, DEFAULT_TIMEOUTS.query, (s) => this.dial<IncomingMessage>({ path: '/events?', method: 'GET', options: { filters }, isStream: true }, s));
     // From here the stream lives until aborted: the call's deadline no longer applies.
-    let pending = '';
+    const lines = new LineSplitter();
     let ended = false;
     const end = (error?: Error) => {
       if (ended) return;
@@ -588,19 +584,14 @@ export class DockerEngine implements Engine {
     if (signal.aborted) return end();
     signal.addEventListener('abort', onAbort, { once: true });
     res.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!line) continue;
+      lines.push(chunk, (line) => {
         try {
           const m = JSON.parse(line) as { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; timeNano?: number };
           onEvent({ type: m.Type ?? '', action: m.Action ?? '', id: m.Actor?.ID ?? '', attributes: m.Actor?.Attributes ?? {}, timeNano: m.timeNano ?? 0 });
         } catch {
           // a malformed line is skipped; the next one is independent
         }
-      }
+      });
     });
     res.once('end', () => end(new Error('the engine closed the event stream')));
     res.once('error', (e: Error) => end(e));
