@@ -3,6 +3,7 @@
  * (output, exit code, an optional delay that honours the AbortSignal).
  */
 import type { ContainerExec, ExecOptions, ExecResult } from '../../src/core/engine/types';
+import { WITH_MARKER_SCRIPT } from '../../src/core/lifecycle/run';
 
 export interface FakeReply {
   stdout?: string | Buffer;
@@ -16,6 +17,11 @@ export interface FakeReply {
 
 export interface FakeCall extends ExecOptions {
   containerId: string;
+  /**
+   * Set when the hook ran through the runner's marker wrapper: `cmd` is then the hook's own argv,
+   * and `written` says whether the wrapper would have written the marker (the hook exited 0).
+   */
+  marker?: { dir: string; hook: string; value: string; written: boolean };
   startedAt: number;
   endedAt?: number;
 }
@@ -26,7 +32,10 @@ export class FakeContainerExec implements ContainerExec {
   constructor(private readonly respond: (call: FakeCall) => FakeReply | undefined = () => undefined) {}
 
   async exec(containerId: string, options: ExecOptions): Promise<ExecResult> {
-    const call: FakeCall = { ...options, containerId, startedAt: Date.now() };
+    const wrapped = options.cmd[2] === WITH_MARKER_SCRIPT;
+    const call: FakeCall = wrapped
+      ? { ...options, cmd: options.cmd.slice(7), marker: { dir: options.cmd[4], hook: options.cmd[5], value: options.cmd[6], written: false }, containerId, startedAt: Date.now() }
+      : { ...options, containerId, startedAt: Date.now() };
     this.calls.push(call);
     const reply = this.respond(call) ?? {};
     if (reply.delayMs !== undefined || reply.hang) {
@@ -43,7 +52,16 @@ export class FakeContainerExec implements ContainerExec {
     if (reply.stdout !== undefined) options.onStdout?.(Buffer.from(reply.stdout));
     if (reply.stderr !== undefined) options.onStderr?.(Buffer.from(reply.stderr));
     call.endedAt = Date.now();
+    if (call.marker) call.marker.written = (reply.exitCode ?? 0) === 0;
     return { exitCode: reply.exitCode ?? 0 };
+  }
+
+  /** Markers written, `[dir, hook, value]`, by separate marker execs or by the hook's own wrapper. */
+  markersWritten(): string[][] {
+    return this.calls.flatMap((c) => {
+      if (c.marker) return c.marker.written ? [[c.marker.dir, c.marker.hook, c.marker.value]] : [];
+      return c.cmd[3] === 'berth-marker' ? [c.cmd.slice(4, 7)] : [];
+    });
   }
 
   /** The shell scripts of `/bin/sh -c` calls, or the argv joined, in call order. */

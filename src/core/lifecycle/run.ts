@@ -79,9 +79,14 @@ export async function runLifecycle(plan: LifecyclePlan, options: RunLifecycleOpt
     if (plan.waitForIndex < 0) reportWaitFor();
     for (const [index, step] of plan.steps.entries()) {
       if (options.signal?.aborted) throw cancelled(step.hook, options.signal.reason);
-      await runStep(step, options, log);
+      const marker = options.markerDir && step.markerValue !== undefined && step.hook !== 'postAttachCommand'
+        ? { dir: options.markerDir, hook: step.hook as MarkedHookName, value: step.markerValue }
+        : undefined;
+      // A hook that is one command writes its own marker in the same exec, when it succeeds.
+      const inline = marker && isSingleCommand(step) ? marker : undefined;
+      await runStep(step, options, log, inline);
       ran.push(step.hook);
-      if (options.markerDir && step.markerValue !== undefined && step.hook !== 'postAttachCommand') {
+      if (marker && !inline && options.markerDir && step.markerValue !== undefined) {
         // Written beside the next hook rather than before it: one exec less on the critical path.
         markerWrites.push(
           writeMarker(options.exec, options.containerId, {
@@ -100,12 +105,43 @@ export async function runLifecycle(plan: LifecyclePlan, options: RunLifecycleOpt
   return { ran };
 }
 
-async function runStep(step: LifecycleStep, options: RunLifecycleOptions, log: ReturnType<typeof logger>): Promise<void> {
+/** Where and what to write once a hook succeeded. */
+interface InlineMarker {
+  dir: string;
+  hook: MarkedHookName;
+  value: string;
+}
+
+function isSingleCommand(step: LifecycleStep): boolean {
+  if (step.commands.length !== 1) return false;
+  const command = step.commands[0].command;
+  return typeof command === 'string' || Array.isArray(command);
+}
+
+// Runs the hook's argv ("$@" after the marker's three values), then writes the marker only when it
+// exited 0. The values are positional parameters, never spliced into the script.
+export const WITH_MARKER_SCRIPT = [
+  'd=$1 h=$2 v=$3',
+  'shift 3',
+  '"$@"',
+  'rc=$?',
+  'if [ "$rc" -eq 0 ]; then',
+  '  { mkdir -p "$d" && printf "%s\\n" "$v" > "$d/.${h}Marker"; } 2>/dev/null || echo "berth: $h succeeded but its marker could not be written in $d, so it will run again" >&2',
+  'fi',
+  'exit "$rc"',
+].join('\n');
+
+/** The argv that runs `argv` and then writes `marker`. */
+export function withMarker(argv: string[], marker: InlineMarker): string[] {
+  return ['/bin/sh', '-c', WITH_MARKER_SCRIPT, 'berth-hook', marker.dir, marker.hook, marker.value, ...argv];
+}
+
+async function runStep(step: LifecycleStep, options: RunLifecycleOptions, log: ReturnType<typeof logger>, marker?: InlineMarker): Promise<void> {
   const started = Date.now();
   log.info(`Running ${step.hook}: ${step.why}`);
   options.events({ type: 'hook', hook: step.hook, state: 'started' });
   try {
-    for (const source of step.commands) await runSource(step.hook, source, options);
+    for (const source of step.commands) await runSource(step.hook, source, options, marker);
   } catch (e) {
     const exitCode = e instanceof HookFailedError ? e.exitCode : undefined;
     options.events({ type: 'hook', hook: step.hook, state: 'failed', exitCode, durationMs: Date.now() - started });
@@ -114,12 +150,12 @@ async function runStep(step: LifecycleStep, options: RunLifecycleOptions, log: R
   options.events({ type: 'hook', hook: step.hook, state: 'succeeded', exitCode: 0, durationMs: Date.now() - started });
 }
 
-async function runSource(hook: ContainerHookName, source: HookSource, options: RunLifecycleOptions): Promise<void> {
+async function runSource(hook: ContainerHookName, source: HookSource, options: RunLifecycleOptions, marker?: InlineMarker): Promise<void> {
   const invocations = toInvocations(source.command);
   const parallel = !(typeof source.command === 'string' || Array.isArray(source.command));
   logger(options.events, 'lifecycle').debug(`${hook} from ${source.origin}: ${invocations.map((i) => JSON.stringify(i.argv)).join(', ')}`);
 
-  const outcomes = await Promise.all(invocations.map((inv) => runInvocation(hook, inv, parallel, options)));
+  const outcomes = await Promise.all(invocations.map((inv) => runInvocation(hook, inv, parallel, options, marker)));
   if (options.signal?.aborted) throw cancelled(hook, options.signal.reason);
   const failed = outcomes.find((o) => o.error !== undefined || o.exitCode !== 0);
   if (!failed) return;
@@ -139,6 +175,7 @@ async function runInvocation(
   invocation: CommandInvocation,
   parallel: boolean,
   options: RunLifecycleOptions,
+  marker?: InlineMarker,
 ): Promise<CommandOutcome> {
   const tail = new OutputTail();
   const name = invocation.name === undefined ? hook : `${hook}:${invocation.name}`;
@@ -151,7 +188,7 @@ async function runInvocation(
   let outcome: CommandOutcome;
   try {
     const { exitCode } = await options.exec.exec(options.containerId, {
-      cmd: invocation.argv,
+      cmd: marker ? withMarker(invocation.argv, marker) : invocation.argv,
       user: options.user,
       workdir: options.workdir ?? options.home,
       env: options.env,

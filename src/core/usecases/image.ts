@@ -43,9 +43,11 @@ export async function prepareBaseImage(
   const config = loaded.config;
   const buildInputs = await computeBuildInputs(config);
   let ref: string;
+  let details: ImageDetails | undefined;
   if (config.kind === 'image') {
     ref = config.image;
-    if (!(await deps.engine.imageExists(ref, { signal: ctx.signal }))) {
+    details = await deps.engine.inspectImage(ref, { signal: ctx.signal });
+    if (!details) {
       ctx.events({ type: 'phase', phase: 'building', detail: `pulling ${ref}` });
       await deps.engine.pullImage(ref, ctx.events, ctx.signal);
     }
@@ -65,7 +67,7 @@ export async function prepareBaseImage(
   } else {
     throw composeNotSupported(config);
   }
-  const details = await deps.engine.inspectImage(ref, { signal: ctx.signal });
+  details ??= await deps.engine.inspectImage(ref, { signal: ctx.signal });
   if (!details) throw new BerthError('image-not-found', `The image ${ref} is not present after preparing it`);
   const metadata = metadataFromLabels(details.Config?.Labels ?? {}, ref);
   if (Object.keys(config.features).length > 0) {

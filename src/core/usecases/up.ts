@@ -17,7 +17,7 @@ import { formatDiagnostic } from '../errors';
 import { LABEL_BERTH_BUILD_INPUTS } from '../labels';
 import { prepareNewContainer } from '../lifecycle/containerSetup';
 import { runInitializeCommand } from '../lifecycle/initialize';
-import { readMarkers } from '../lifecycle/markers';
+import { markerDirFor, readMarkers } from '../lifecycle/markers';
 import { planLifecycle, type ContainerReason } from '../lifecycle/plan';
 import { runLifecycle } from '../lifecycle/run';
 import { composeUp } from './compose';
@@ -162,7 +162,12 @@ export async function runHooks(
     return { user: config.remoteUser || config.containerUser || details.Config?.User || 'root' };
   }
   const attach = await attachContext(deps, loaded, details, ctx, config);
-  const { markers, markerDir, home } = await readMarkers(deps.engine, details.Id, { user: attach.user, signal: ctx.signal });
+  // A container made by this up has no markers yet: one exec less. Its user's home comes from the
+  // probed env (the marker read is the fallback when there is no probe).
+  const { markers, markerDir, home } =
+    reason === 'created' && attach.env.HOME
+      ? { markers: {}, markerDir: markerDirFor(attach.env.HOME), home: attach.env.HOME }
+      : await readMarkers(deps.engine, details.Id, { user: attach.user, signal: ctx.signal });
   const plan = planLifecycle({
     hooks: config.hooks,
     waitFor: config.waitFor,

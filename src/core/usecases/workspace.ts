@@ -32,13 +32,17 @@ export async function findWorkspaceContainer(
   idLabels: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<ContainerSummary | undefined> {
-  const found = await engine.findContainers(idLabels, { all: true, signal });
-  if (found.length > 0) return newest(found);
   const folder = idLabels[LABEL_LOCAL_FOLDER];
-  if (folder === undefined || Object.keys(idLabels).length !== 2) return undefined;
-  const legacy = (await engine.findContainers({ [LABEL_LOCAL_FOLDER]: folder }, { all: true, signal })).filter(
-    (c) => c.labels[LABEL_CONFIG_FILE] === undefined,
-  );
+  const standard = folder !== undefined && Object.keys(idLabels).length === 2 && idLabels[LABEL_CONFIG_FILE] !== undefined;
+  if (!standard) {
+    const found = await engine.findContainers(idLabels, { all: true, signal });
+    return found.length > 0 ? newest(found) : undefined;
+  }
+  // One list by folder answers both questions: the spec's own container, else a legacy one.
+  const inFolder = await engine.findContainers({ [LABEL_LOCAL_FOLDER]: folder }, { all: true, signal });
+  const own = inFolder.filter((c) => c.labels[LABEL_CONFIG_FILE] === idLabels[LABEL_CONFIG_FILE]);
+  if (own.length > 0) return newest(own);
+  const legacy = inFolder.filter((c) => c.labels[LABEL_CONFIG_FILE] === undefined);
   return legacy.length > 0 ? newest(legacy) : undefined;
 }
 

@@ -23,3 +23,12 @@ describe('OutputTail', () => {
     assert.equal(tail.lines().length, 20);
   });
 });
+
+describe('OutputTail and stderr', () => {
+  it('keeps the last stderr lines even when stdout arrived after them', () => {
+    const tail = new OutputTail(4, 16_384, 2);
+    tail.push(Buffer.from('fatal: no such file\n'), 'stderr');
+    for (let i = 1; i <= 10; i++) tail.push(Buffer.from(`out ${i}\n`), 'stdout');
+    assert.deepEqual(tail.lines(), ['out 8', 'out 9', 'out 10', 'fatal: no such file']);
+  });
+});

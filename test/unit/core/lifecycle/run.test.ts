@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContainerHookName, HookSource } from '../../../../src/core/config/types';
 import { isBerthError } from '../../../../src/core/errors';
 import type { BerthEvent } from '../../../../src/core/events';
 import { HookFailedError } from '../../../../src/core/lifecycle/hookFailedError';
 import { planLifecycle } from '../../../../src/core/lifecycle/plan';
-import { runLifecycle, type RunLifecycleOptions } from '../../../../src/core/lifecycle/run';
+import { runLifecycle, withMarker, type RunLifecycleOptions } from '../../../../src/core/lifecycle/run';
 import { FakeContainerExec, type FakeCall, type FakeReply } from '../../../support/fakeContainerExec';
 
 const CREATED = '2026-11-30T01:00:00Z';
@@ -117,7 +121,7 @@ describe('runLifecycle', () => {
     });
     const run = exec.calls.filter((c) => !isMarkerWrite(c)).map((c) => c.cmd[2]);
     assert.deepEqual(run, ['echo ok', 'exit 3']);
-    const marked = exec.calls.filter(isMarkerWrite).map((c) => c.cmd[5]);
+    const marked = exec.markersWritten().map((m) => m[1]);
     assert.deepEqual(marked, ['onCreateCommand'], 'only the hook that succeeded is marked');
     const hookEvents = events.flatMap((e) => (e.type === 'hook' && e.state !== 'skipped' ? [`${e.hook}:${e.state}`] : []));
     assert.deepEqual(hookEvents, ['onCreateCommand:started', 'onCreateCommand:succeeded', 'postCreateCommand:started', 'postCreateCommand:failed']);
@@ -129,12 +133,19 @@ describe('runLifecycle', () => {
   it('writes each marker with the hook\'s timestamp, as the remote user', async () => {
     const { exec, options } = setup(undefined, { markerDir: '/home/dev/.devcontainer' });
     await runLifecycle(plan({ onCreateCommand: ['a'], postStartCommand: ['b'], postAttachCommand: ['c'] }), options);
-    const writes = exec.calls.filter(isMarkerWrite);
-    assert.deepEqual(writes.map((c) => c.cmd.slice(4)), [
+    assert.deepEqual(exec.markersWritten(), [
       ['/home/dev/.devcontainer', 'onCreateCommand', CREATED],
       ['/home/dev/.devcontainer', 'postStartCommand', STARTED],
     ]);
-    assert.ok(writes.every((c) => c.user === 'dev'));
+    assert.ok(exec.calls.every((c) => c.user === 'dev'));
+    assert.equal(exec.calls.filter(isMarkerWrite).length, 0, 'a one-command hook writes its marker in its own exec');
+  });
+
+  it('a hook made of several commands gets its marker from a separate exec after them', async () => {
+    const { exec, options } = setup(undefined, { markerDir: '/m' });
+    await runLifecycle(plan({ onCreateCommand: ['a', 'b'] }), options);
+    assert.deepEqual(exec.calls.map((c) => (isMarkerWrite(c) ? 'marker' : c.cmd[2])), ['a', 'b', 'marker']);
+    assert.deepEqual(exec.markersWritten(), [['/m', 'onCreateCommand', CREATED]]);
   });
 
   it('does not write markers without markerDir', async () => {
@@ -145,7 +156,7 @@ describe('runLifecycle', () => {
 
   it('a failed marker write is a warning, not a failure', async () => {
     const { events, options } = setup((c) => (isMarkerWrite(c) ? { exitCode: 1, stderr: 'read-only' } : undefined), { markerDir: '/m' });
-    const result = await runLifecycle(plan({ onCreateCommand: ['a'] }), options);
+    const result = await runLifecycle(plan({ onCreateCommand: ['a', 'b'] }), options);
     assert.deepEqual(result.ran, ['onCreateCommand']);
     assert.ok(events.some((e) => e.type === 'log' && e.level === 'warn' && /marker/.test(e.message)));
   });
@@ -229,5 +240,27 @@ describe('runLifecycle', () => {
       assert.match(e.message, /postCreateCommand from devcontainer.json could not run: no such container/);
       return true;
     });
+  });
+});
+
+describe('withMarker (the wrapper script, run by a real sh)', () => {
+  const sh = (argv: string[]) => spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+
+  it('writes the marker only when the hook exits 0, and keeps its exit code and output', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'berth-marker-')), 'd');
+    const ok = sh(withMarker(['/bin/sh', '-c', 'echo "it ran"'], { dir, hook: 'postCreateCommand', value: '2026-11-30T00:00:00Z' }));
+    assert.equal(ok.status, 0);
+    assert.equal(ok.stdout, 'it ran\n');
+    assert.equal(readFileSync(join(dir, '.postCreateCommandMarker'), 'utf8'), '2026-11-30T00:00:00Z\n');
+    const bad = sh(withMarker(['/bin/sh', '-c', 'exit 3'], { dir, hook: 'onCreateCommand', value: 'x' }));
+    assert.equal(bad.status, 3);
+    assert.equal(existsSync(join(dir, '.onCreateCommandMarker')), false);
+  });
+
+  it('passes an array hook its arguments untouched, and warns (without failing) when the marker cannot be written', () => {
+    const r = sh(withMarker(['printf', '%s|', 'a b', '$HOME', ''], { dir: '/proc/berth-cannot-write', hook: 'onCreateCommand', value: 'x' }));
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, 'a b|$HOME||');
+    assert.match(r.stderr, /onCreateCommand succeeded but its marker could not be written/);
   });
 });
