@@ -13,8 +13,7 @@ esac
 
 ping() { curl -fsS --max-time 2 --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1; }
 
-if ping; then exit 0; fi
-
+# The tools first (Compose too, even when an engine already answers), then the daemon.
 need=""
 command -v dockerd >/dev/null 2>&1 || need="$need docker.io"
 command -v docker-compose >/dev/null 2>&1 || need="$need docker-compose"
@@ -25,6 +24,8 @@ if [ -n "$need" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
 fi
+
+if ping; then exit 0; fi
 
 if [ "$(id -u)" != 0 ]; then
   echo "ensure-docker: no engine answers on $sock and starting dockerd needs root" >&2; exit 1
