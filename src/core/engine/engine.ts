@@ -15,6 +15,7 @@ import { createDockerClient, type ConnectOptions, type EngineEndpoint, resolveEn
 import { toCreateBody } from './createBody';
 import { looksMultiplexed, StreamDemuxer } from './demux';
 import { LineSplitter } from './lineSplitter';
+import { dialSocket, type DialRequest } from './socketTransport';
 import { type EngineErrorContext, engineMessage, mapEngineError } from './mapEngineError';
 import type {
   CallOptions,
@@ -56,18 +57,6 @@ export interface DockerEngineOptions {
   endpoint?: EngineEndpoint;
 }
 
-/** The request shape docker-modem's `dial` takes. */
-interface DialRequest {
-  path: string;
-  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'HEAD';
-  options?: Record<string, unknown>;
-  isStream?: boolean;
-  hijack?: boolean;
-  openStdin?: boolean;
-  file?: Readable;
-  headers?: Record<string, string>;
-  allowEmpty?: boolean;
-}
 
 interface ModemLike {
   dial(options: Record<string, unknown>, callback: (err: unknown, data: unknown) => void): void;
@@ -187,6 +176,8 @@ export class DockerEngine implements Engine {
 
   /** One HTTP exchange with the engine. Resolves with parsed JSON, or the stream for streaming calls. */
   private dial<T>(req: DialRequest, signal: AbortSignal): Promise<T> {
+    const endpoint = this.endpoint;
+    if (endpoint.kind === 'unix' && endpoint.socketPath) return dialSocket(endpoint.socketPath, req, signal, OK_STATUSES) as Promise<T>;
     const modem = this.docker.modem as unknown as ModemLike;
     return new Promise<T>((resolve, reject) => {
       modem.dial({ ...req, options: req.options ?? {}, abortSignal: signal, statusCodes: OK_STATUSES }, (err, data) => {
