@@ -200,7 +200,7 @@ export class DockerEngine implements Engine {
   ): Promise<T> {
     let endpointError: unknown;
     try {
-      void this.docker; // resolve the endpoint now so a bad DOCKER_HOST is reported as such
+      void this.endpoint; // resolve it now so a bad DOCKER_HOST is reported as such (dockerode loads only for tcp/ssh)
     } catch (e) {
       endpointError = e;
     }
