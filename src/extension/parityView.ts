@@ -63,7 +63,7 @@ h1 { font-size: 1.3em; font-weight: 600; }
 .summary { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin-bottom: 16px; }
 .summary dt { color: var(--vscode-descriptionForeground); }
 .summary dd { margin: 0; }
-.picture { display: grid; grid-template-columns: 1fr 1fr; column-gap: 12px; max-width: 900px; }
+.picture { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); column-gap: 12px; max-width: 900px; }
 .head { font-weight: 600; padding: 4px 0; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-foreground)); margin-bottom: 6px; }
 .stack { display: flex; flex-direction: column; justify-content: flex-end; gap: 3px; }
 .shared-band { grid-column: 1 / span 2; display: flex; flex-direction: column; gap: 3px; margin-top: 3px; padding: 6px; border: 2px dashed var(--vscode-charts-green); border-radius: 4px; }

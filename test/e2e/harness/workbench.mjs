@@ -279,7 +279,8 @@ export class Workbench {
         .map((e) => (e.textContent ?? '') + ' ' + (e.getAttribute('aria-label') ?? ''));
       return names.find((n) => r.test(n)) ?? null;
     }, [re.source, re.flags], timeout);
-    await this.page.locator('.terminal-wrapper.active .xterm, .terminal-wrapper .xterm').first().waitFor({ state: 'visible', timeout });
+    // With several terminals open the hidden ones come first in the DOM: wait for the shown one.
+    await this.page.locator('.terminal-wrapper .xterm:visible').first().waitFor({ state: 'visible', timeout });
   }
 
   /**

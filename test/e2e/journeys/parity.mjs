@@ -60,5 +60,10 @@ export default {
     }
     await view.locator('.picture').scrollIntoViewIfNeeded();
     await wb.screenshot('parity-layers');
+    // Side by side and both in view: long RUN lines once pushed the production stack off the right edge.
+    const [devBox, prodBox] = [await view.locator('.picture .head').nth(0).boundingBox(), await view.locator('.picture .head').nth(1).boundingBox()];
+    const width = wb.page.viewportSize()?.width ?? 1280;
+    assert.ok(devBox && prodBox && prodBox.x > devBox.x && prodBox.x + prodBox.width <= width,
+      `the production stack is not beside the dev stack in view: dev ${JSON.stringify(devBox)}, prod ${JSON.stringify(prodBox)}`);
   },
 };

@@ -19,6 +19,16 @@ export default {
     const { wb, ws } = await ctx.launch({ from: 'examples/web-db', settings: { 'berth.autoStart': 'always' } });
     await wb.recordStatusBar('Berth:');
 
+    // A Compose file can reach beyond the container, so the first start of this spec asks once (modal).
+    await ctx.step('review', async () => {
+      const dialog = wb.page.locator('.monaco-dialog-box').filter({ hasText: /docker-compose|Compose/i });
+      await dialog.waitFor({ state: 'visible', timeout: 90_000 });
+      ctx.log(`review dialog: ${((await dialog.textContent()) ?? '').replace(/\s+/g, ' ').slice(0, 300)}`);
+      await wb.screenshot('review-dialog');
+      await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Start Anyway' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    });
+
     await ctx.step('running', () => wb.waitForStatusBarText(bothRunning, 12 * 60_000, { failOn: status.broken }));
     ctx.log(`status bar went through: ${(await wb.statusHistory()).join(' → ')}`);
     const projects = await composeProjectsOf(ws);
@@ -41,7 +51,7 @@ export default {
 
     await ctx.step('db terminal', async () => {
       await wb.runCommand('Berth: Open Terminal in Service...');
-      await wb.pickQuickItem(/^\s*db\b/);
+      await wb.pickQuickItem(/\bdb\s*[0-9a-f]{12}/);
       await wb.waitForTerminal(/Berth: db/);
       // db/start.sh puts PostgreSQL's socket in /tmp.
       await wb.typeInTerminal('pg_isready -h /tmp; hostname; id -un');
