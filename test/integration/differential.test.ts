@@ -5,40 +5,27 @@
  * and what the hooks did.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import { needDocker } from '../support/docker';
 import { FIXTURES, removeWorkspaceResources } from '../support/workspaces';
+import { runTool, type Tool } from '../support/tools';
 
-const run = promisify(execFile);
 const docker = new Docker();
-const ROOT = resolve(__dirname, '..', '..');
-const BERTH = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
-const REFERENCE = join(ROOT, 'node_modules', '@devcontainers', 'cli', 'devcontainer.js');
-
-type Tool = 'berth' | 'reference';
-
-async function cli(tool: Tool, args: string[]): Promise<string> {
-  const argv = tool === 'berth' ? [...BERTH, ...args] : [REFERENCE, ...args];
-  const { stdout } = await run(process.execPath, argv, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, BERTH_STATE_DIR: '' } });
-  return stdout;
-}
 
 /** What is compared, with the workspace path replaced by `<ws>` so the two copies line up. */
 async function snapshot(tool: Tool, folder: string) {
-  const upOut = (await cli(tool, ['up', '--workspace-folder', folder])).trim().split('\n').pop() ?? '';
+  const upOut = (await runTool(tool, ['up', '--workspace-folder', folder])).trim().split('\n').pop() ?? '';
   const result = JSON.parse(upOut) as { outcome: string; containerId: string; remoteUser: string; remoteWorkspaceFolder: string };
   assert.equal(result.outcome, 'success', `${tool} up failed: ${upOut}`);
   const info = await docker.getContainer(result.containerId).inspect();
   const norm = (s: string) => s.split(folder).join('<ws>');
   const labels = Object.fromEntries(Object.entries(info.Config.Labels).filter(([k]) => k.startsWith('devcontainer.')).map(([k, v]) => [k, norm(v)]));
   labels['devcontainer.metadata'] = JSON.parse(labels['devcontainer.metadata']);
-  const execOut = await cli(tool, ['exec', '--workspace-folder', folder, 'sh', '-c', 'id -un; pwd; echo "$PATH"; echo "$FROM_RUN_ARGS"; cat /tmp/* 2>/dev/null | sort']);
+  const execOut = await runTool(tool, ['exec', '--workspace-folder', folder, 'sh', '-c', 'id -un; pwd; echo "$PATH"; echo "$FROM_RUN_ARGS"; cat /tmp/* 2>/dev/null | sort']);
   return {
     remoteUser: result.remoteUser,
     remoteWorkspaceFolder: result.remoteWorkspaceFolder,

@@ -5,30 +5,17 @@
  * `devcontainer.metadata` label, capabilities, mounts and env.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import { needDocker } from '../support/docker';
 import { FEATURE_FIXTURES } from '../support/registry';
 import { removeWorkspaceResources } from '../support/workspaces';
+import { runTool, type Tool } from '../support/tools';
 
-const run = promisify(execFile);
 const docker = new Docker();
-const ROOT = resolve(__dirname, '..', '..');
-const BERTH = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
-const REFERENCE = join(ROOT, 'node_modules', '@devcontainers', 'cli', 'devcontainer.js');
-
-type Tool = 'berth' | 'reference';
-
-async function cli(tool: Tool, args: string[]): Promise<string> {
-  const argv = tool === 'berth' ? [...BERTH, ...args] : [REFERENCE, ...args];
-  const { stdout } = await run(process.execPath, argv, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
-}
 
 async function makeWorkspace(root: string): Promise<string> {
   const folder = join(root, 'local-feature');
@@ -45,12 +32,12 @@ async function makeWorkspace(root: string): Promise<string> {
 }
 
 async function snapshot(tool: Tool, folder: string) {
-  const upOut = (await cli(tool, ['up', '--workspace-folder', folder])).trim().split('\n').pop() ?? '';
+  const upOut = (await runTool(tool, ['up', '--workspace-folder', folder])).trim().split('\n').pop() ?? '';
   const result = JSON.parse(upOut) as { outcome: string; containerId: string; remoteUser: string };
   assert.equal(result.outcome, 'success', `${tool} up failed: ${upOut}`);
   const info = await docker.getContainer(result.containerId).inspect();
   const norm = (s: string) => s.split(folder).join('<ws>');
-  const exec = await cli(tool, ['exec', '--workspace-folder', folder, 'sh', '-c', 'cat /usr/local/hello/options.txt; hello; cat /tmp/feature-hooks.log; echo "$PATH"; echo "$HELLO_HOME"']);
+  const exec = await runTool(tool, ['exec', '--workspace-folder', folder, 'sh', '-c', 'cat /usr/local/hello/options.txt; hello; cat /tmp/feature-hooks.log; echo "$PATH"; echo "$HELLO_HOME"']);
   return {
     remoteUser: result.remoteUser,
     user: info.Config.User || 'root',

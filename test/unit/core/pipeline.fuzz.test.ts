@@ -26,24 +26,12 @@ import { planUidUpdate } from '../../../src/core/container/uid';
 import { BerthError } from '../../../src/core/errors';
 import { planLifecycle, type ContainerReason } from '../../../src/core/lifecycle/plan';
 import { FIXTURES, tempWorkspace } from '../../support/configFixtures';
+import { prng, type Json } from '../../support/prng';
 
 const CASES = Number(process.env.BERTH_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 0x9e3779b9);
 const PER_CASE_MS = 2_000;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 class Gen {
   constructor(readonly rnd: () => number) {}

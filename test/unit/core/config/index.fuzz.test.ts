@@ -10,25 +10,13 @@ import { readConfig } from '../../../../src/core/config';
 import { parseJsonc } from '../../../../src/core/config/parse';
 import { BerthError } from '../../../../src/core/errors';
 import { FIXTURES, tempWorkspace } from '../../../support/configFixtures';
+import { prng, type Json } from '../../../support/prng';
 
 const CASES = 600;
 const SEED = 0x5eed1234;
 const PER_CASE_MS = 2_000;
 const TOTAL_MS = 60_000;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const ODD_TEXT = ['\u0000', '\ud800', '\udfff', '\u202e', '\ufeff', '😀', 'e\u0301', '\u2028', '\\', '"', '\n', 'ß', '\u{10ffff}'];
 const VARIABLES = ['${localEnv:HOME}', '${localEnv:X:d:e}', '${env:}', '${localEnv}', '${containerEnv:PATH}', '${containerEnv}', '${devcontainerId}',
