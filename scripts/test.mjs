@@ -3,7 +3,7 @@
 // Integration tests need a Docker engine. Locally they skip (with the reason) when none answers;
 // with CI=true or BERTH_REQUIRE_DOCKER=1 a missing engine fails them instead.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [what = 'all', ...files] = process.argv.slice(2);
@@ -44,7 +44,24 @@ if (what === 'all' || what === 'static') {
   run('lint', 'npx', ['eslint', '.']);
 }
 if (what === 'all' || what === 'unit') nodeTest('unit', findTests('test/unit'));
+/**
+ * The integration tests build on two local images (no registry is needed). When an engine answers and
+ * they are missing, make them first, so `npm test` passes on a fresh machine; where that cannot be
+ * done here (not Debian, not root) the tests that need them say what is missing.
+ */
+function ensureTestImages() {
+  const have = (ref) => spawnSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' }).status === 0;
+  if (spawnSync('docker', ['version'], { stdio: 'ignore' }).status !== 0) return;
+  if (have('berth-test/busybox:latest') && have('debian:bookworm-slim')) return;
+  if (process.getuid?.() !== 0 || !existsSync('/etc/debian_version')) {
+    console.log('\n== test images missing: run scripts/make-test-images.sh (as root on Debian) to make them');
+    return;
+  }
+  run('test images', 'bash', ['scripts/make-test-images.sh']);
+}
+
 if (what === 'all' || what === 'integration') {
+  ensureTestImages();
   // Integration tests share one Docker engine: run files one at a time.
   nodeTest('integration', findTests('test/integration'), ['--test-concurrency=1']);
 }
