@@ -16,7 +16,7 @@ import { toCreateBody } from './createBody';
 import { looksMultiplexed, StreamDemuxer } from './demux';
 import { LineSplitter } from './lineSplitter';
 import { dialSocket, type DialRequest } from './socketTransport';
-import { type EngineErrorContext, engineMessage, mapEngineError } from './mapEngineError';
+import { daemonGone, type EngineErrorContext, engineMessage, mapEngineError } from './mapEngineError';
 import type {
   CallOptions,
   ContainerCreateSpec,
@@ -73,6 +73,9 @@ interface HistoryRow {
 }
 
 const OK_STATUSES: Record<number, boolean> = { 200: true, 201: true, 204: true, 304: true };
+
+/** How often a running build checks that the daemon still answers. */
+const BUILD_PING_MS = 1000;
 
 function labelFilters(labels: LabelFilter): string[] {
   return Object.entries(labels).map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
@@ -230,6 +233,16 @@ export class DockerEngine implements Engine {
     }
   }
 
+  /** Whether the engine still answers a ping now (false while it shuts down: it closes its listener first). */
+  private async answers(): Promise<boolean> {
+    try {
+      await this.ping({ timeoutMs: 2000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async ping(options: CallOptions = {}): Promise<void> {
     await this.call({ action: 'answer a ping' }, options, DEFAULT_TIMEOUTS.ping, (signal) => this.dial({ path: '/_ping', method: 'GET' }, signal));
   }
@@ -381,14 +394,30 @@ export class DockerEngine implements Engine {
         const onAbort = () => res.destroy();
         s.addEventListener('abort', onAbort, { once: true });
         res.on('data', (chunk: Buffer) => parser.push(chunk));
+        // A stopping daemon closes its listener at once but keeps this stream open until its step
+        // containers are killed (10 s or more): a refused ping ends the build now. Timeouts do not count.
+        let gone = false;
+        const watchdog = setInterval(() => {
+          void this.ping({ timeoutMs: 2000 }).catch((e: unknown) => {
+            if (!(e instanceof BerthError) || e.code !== 'docker-unavailable') return;
+            gone = true;
+            res.destroy();
+          });
+        }, BUILD_PING_MS);
         try {
-          await waitForEnd(res);
+          await waitForEnd(res).catch((e: unknown) => {
+            if (!gone) throw e;
+          });
         } finally {
+          clearInterval(watchdog);
           s.removeEventListener('abort', onAbort);
         }
+        if (gone) throw daemonGone('build image', this.errorContext(ctx).endpoint);
         if (s.aborted) throw new Error('aborted');
         if (contextError) throw contextFailure();
         parser.end();
+        // A daemon shutting down kills the step's container (exit 137): say the daemon went, not the step.
+        if ((parser.errorMessage !== undefined || !parser.imageId) && !(await this.answers())) throw daemonGone('build image', this.errorContext(ctx).endpoint);
         if (parser.errorMessage !== undefined) throw parser.failure(spec.dockerfile, dockerfileText);
         if (!parser.imageId) throw new BerthError('build-failed', `Build of ${spec.dockerfile} ended without an image id`, { hint: 'see the build log' });
         return { imageId: parser.imageId };

@@ -111,3 +111,14 @@ export function mapEngineError(e: unknown, context: EngineErrorContext): BerthEr
   }
   return new BerthError('docker-error', `Docker failed to ${context.action}: ${message || 'unknown error'}`, opts);
 }
+
+/**
+ * The daemon went away while a long call (a build, a hook) was running: its last answer can look like
+ * the user's command failed (the daemon killed it on shutdown), so this says what really happened.
+ */
+export function daemonGone(action: string, endpoint = '/var/run/docker.sock', cause?: unknown): BerthError {
+  return new BerthError('docker-unavailable', `Docker stopped while trying to ${action} (the engine at ${endpoint} no longer answers)`, {
+    cause,
+    hint: 'start Docker again, then run `berth up`: it carries on from where it stopped',
+  });
+}

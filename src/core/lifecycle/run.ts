@@ -160,6 +160,13 @@ async function runSource(hook: ContainerHookName, source: HookSource, options: R
   const failed = outcomes.find((o) => o.error !== undefined || o.exitCode !== 0);
   if (!failed) return;
   if (failed.error !== undefined && isBerthError(failed.error) && failed.error.code === 'cancelled') throw failed.error;
+  // The engine went away mid-hook: the command did not fail, so "fix the command" would mislead.
+  if (failed.error !== undefined && isBerthError(failed.error) && failed.error.code === 'docker-unavailable') {
+    throw new BerthError('docker-unavailable', `Docker stopped while ${hook} from ${source.origin} was running (${failed.error.message})`, {
+      cause: failed.error,
+      hint: `start Docker again, then run \`berth up\`: ${hook} runs again, hooks that completed are not rerun`,
+    });
+  }
   throw new HookFailedError(
     { hook, origin: source.origin, command: failed.invocation.name, exitCode: failed.exitCode, outputTail: failed.tail.lines() },
     {

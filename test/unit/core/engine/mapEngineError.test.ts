@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BerthError } from '../../../../src/core/errors';
-import { engineMessage, mapEngineError, portFromMessage } from '../../../../src/core/engine/mapEngineError';
+import { daemonGone, engineMessage, mapEngineError, portFromMessage } from '../../../../src/core/engine/mapEngineError';
 
 /** An error shaped as docker-modem makes them for an HTTP status. */
 function httpError(statusCode: number, message: string): Error {
@@ -93,5 +93,14 @@ describe('engineMessage and portFromMessage', () => {
     assert.equal(portFromMessage('Bind for 0.0.0.0:5432 failed: port is already allocated'), 5432);
     assert.equal(portFromMessage('listen tcp 127.0.0.1:81: bind: address already in use'), 81);
     assert.equal(portFromMessage('something else'), undefined);
+  });
+});
+
+describe('daemonGone', () => {
+  it('is docker-unavailable naming the action and the socket, with a hint to start Docker', () => {
+    const e = daemonGone('build image', '/run/x.sock');
+    assert.equal(e.code, 'docker-unavailable');
+    assert.equal(e.message, 'Docker stopped while trying to build image (the engine at /run/x.sock no longer answers)');
+    assert.match(e.hint ?? '', /start Docker/);
   });
 });

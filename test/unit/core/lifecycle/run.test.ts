@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContainerHookName, HookSource } from '../../../../src/core/config/types';
-import { isBerthError } from '../../../../src/core/errors';
+import { BerthError, isBerthError } from '../../../../src/core/errors';
 import type { BerthEvent } from '../../../../src/core/events';
 import { HookFailedError } from '../../../../src/core/lifecycle/hookFailedError';
 import { planLifecycle } from '../../../../src/core/lifecycle/plan';
@@ -238,6 +238,20 @@ describe('runLifecycle', () => {
     await assert.rejects(runLifecycle(plan({ postCreateCommand: ['a'] }), { exec, containerId: 'c', events: (e) => events.push(e) }), (e) => {
       assert.ok(e instanceof HookFailedError);
       assert.match(e.message, /postCreateCommand from devcontainer.json could not run: no such container/);
+      return true;
+    });
+  });
+
+  it('the engine going away mid-hook is docker-unavailable naming the hook, not hook-failed', async () => {
+    const exec = new FakeContainerExec();
+    exec.exec = async () => {
+      throw new BerthError('docker-unavailable', 'Docker is not running (no engine at /var/run/docker.sock)');
+    };
+    await assert.rejects(runLifecycle(plan({ postCreateCommand: ['a'] }), { exec, containerId: 'c', events: () => undefined }), (e) => {
+      assert.ok(isBerthError(e) && !(e instanceof HookFailedError));
+      assert.equal(e.code, 'docker-unavailable');
+      assert.match(e.message, /Docker stopped while postCreateCommand from devcontainer.json was running/);
+      assert.match(e.hint ?? '', /berth up/);
       return true;
     });
   });
