@@ -98,13 +98,14 @@ export class BuildOutputParser {
   }
 
   private line(line: string): void {
-    const step = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
+    // Docker's builder says `Step 1/4 : FROM x`, Podman's (buildah) `STEP 1/4: FROM x`.
+    const step = /^(?:Step (\d+)\/(\d+) :|STEP (\d+)\/(\d+):) (.*)$/.exec(line);
     if (step) {
-      this.currentStep = Number(step[1]);
-      this.totalSteps = Number(step[2]);
-      this.currentInstruction = step[3];
-      this.events({ type: 'build-step', step: this.currentStep, total: this.totalSteps, instruction: step[3] });
-    } else if (/^ ---> Using cache$/.test(line) && this.currentStep !== undefined) {
+      this.currentStep = Number(step[1] ?? step[3]);
+      this.totalSteps = Number(step[2] ?? step[4]);
+      this.currentInstruction = step[5];
+      this.events({ type: 'build-step', step: this.currentStep, total: this.totalSteps, instruction: step[5] });
+    } else if (/^(?: ---> Using cache|--> Using cache [0-9a-f]+)$/.test(line) && this.currentStep !== undefined) {
       this.events({ type: 'build-cached', step: this.currentStep });
     } else {
       const built = /^Successfully built ([0-9a-f]+)$/.exec(line);

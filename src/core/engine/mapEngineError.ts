@@ -89,7 +89,8 @@ export function mapEngineError(e: unknown, context: EngineErrorContext): BerthEr
       hint: `stop whatever listens on ${which}, or change forwardPorts/appPort/runArgs in devcontainer.json`,
     });
   }
-  if (status === 409 && /already in use/i.test(message)) {
+  // Podman answers a taken name with HTTP 500, not 409.
+  if ((status === 409 && /already in use/i.test(message)) || /container name "[^"]+" is already in use/i.test(message)) {
     const name = context.containerName ?? /name "\/?([^"]+)"/.exec(message)?.[1];
     return new BerthError('name-conflict', `A container named ${name ? `"${name}"` : 'like this'} already exists (${message})`, {
       ...opts,

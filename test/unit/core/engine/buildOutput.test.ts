@@ -35,6 +35,20 @@ describe('BuildOutputParser', () => {
     assert.equal(p.imageId, 'sha256:abc');
   });
 
+  it("reads Podman's (buildah's) step and cache lines too", () => {
+    const { events } = parse([
+      { stream: 'STEP 1/2: FROM busybox\n' },
+      { stream: 'STEP 2/2: RUN true\n' },
+      { stream: '--> Using cache 28d2c42b54372272f4bf6ed169770a7398af2b1363697baba9b69482b3fad88d\n' },
+      { stream: '--> 28d2c42b543\n' },
+    ]);
+    assert.deepEqual(events.filter((e) => e.type !== 'output'), [
+      { type: 'build-step', step: 1, total: 2, instruction: 'FROM busybox' },
+      { type: 'build-step', step: 2, total: 2, instruction: 'RUN true' },
+      { type: 'build-cached', step: 2 },
+    ]);
+  });
+
   it('falls back to "Successfully built" and survives JSON split across chunks', () => {
     const { p, events } = parse([{ stream: 'Step 1/1 : FROM x\n' }, { stream: 'Successfully built 0123abcd\n' }], 13);
     assert.equal(p.imageId, '0123abcd');

@@ -63,6 +63,13 @@ describe('mapEngineError', () => {
     assert.match(e.message, /"mybox"/);
   });
 
+  it("Podman's name conflict (HTTP 500) is name-conflict too", () => {
+    const msg = 'container create: creating container storage: the container name "mybox" is already in use by d428151c9414. You have to remove that container to be able to reuse that name: that name is already in use';
+    const e = mapEngineError(httpError(500, msg), { action: 'create container' });
+    assert.equal(e.code, 'name-conflict');
+    assert.match(e.message, /"mybox"/);
+  });
+
   it('anything else is docker-error carrying the engine message', () => {
     const e = mapEngineError(httpError(500, 'invalid mount config for type "bind": bind source path does not exist: /nope'), {
       action: 'create container',
