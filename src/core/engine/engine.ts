@@ -106,6 +106,15 @@ function waitForEnd(stream: Readable | Duplex): Promise<void> {
 }
 
 /** Host PIDs of every descendant of `root`, read from /proc (Linux only). */
+/** Sends `sig`, ignoring a process that is gone already or not ours to signal. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone already, or not ours to signal
+  }
+}
+
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
@@ -487,13 +496,16 @@ export class DockerEngine implements Engine {
       if (!info.Running || !info.Pid || !info.ContainerID || this.endpoint.kind !== 'unix' || process.platform !== 'linux') return;
       const cgroup = readFileSync(`/proc/${info.Pid}/cgroup`, 'utf8');
       if (!cgroup.includes(info.ContainerID)) return;
-      for (const pid of [info.Pid, ...descendants(info.Pid)]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone already, or not ours to signal
+      // Freeze the tree before killing it: a stopped process cannot fork, so no child is born between
+      // reading the tree and the kill (an orphan would be re-parented out of sight and live on).
+      const frozen = new Set<number>();
+      for (let found = [info.Pid]; found.length > 0; found = descendants(info.Pid).filter((pid) => !frozen.has(pid))) {
+        for (const pid of found) {
+          signal(pid, 'SIGSTOP');
+          frozen.add(pid);
         }
       }
+      for (const pid of frozen) signal(pid, 'SIGKILL');
     } catch {
       // best effort: the process may be gone, elsewhere, or not ours to signal
     }
