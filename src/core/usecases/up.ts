@@ -25,7 +25,7 @@ import type { CoreDeps } from './deps';
 import { buildInputLabels, composeNotSupported, prepareBaseImage, withUidLayer } from './image';
 import { withWorkspaceLock } from './lock';
 import type { UpOptions, UpResult, UseCaseContext } from './types';
-import { attachContext, configForContainer, findWorkspaceContainer, loadWorkspace, substitutedEntries } from './workspace';
+import { attachContext, configForContainer, findWorkspaceContainer, loadWorkspace, remoteUserOf, substitutedEntries, type AttachContext } from './workspace';
 
 export async function up(deps: CoreDeps, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
   const loaded = await loadWorkspace(options, deps, ctx);
@@ -66,13 +66,12 @@ async function upLocked(deps: CoreDeps, loaded: ReadConfigResult, options: UpOpt
     reason = 'created';
   }
 
-  const config = configForContainer(loaded, details);
-  const attach = await runHooks(deps, loaded, details, reason, options, ctx);
+  const { user, config } = await runHooks(deps, loaded, details, reason, options, ctx);
   ctx.events({ type: 'phase', phase: 'ready' });
   return {
     outcome: 'success',
     containerId: details.Id,
-    remoteUser: attach.user,
+    remoteUser: user,
     remoteWorkspaceFolder: config.workspaceFolder,
     action: reason,
   };
@@ -144,7 +143,10 @@ function asList(value: string | string[] | undefined | null): string[] | undefin
   return Array.isArray(value) ? value : [value];
 }
 
-/** Runs the hooks the plan calls for. Markers are read in one exec, and only when a hook could run. */
+/**
+ * Runs the hooks the plan calls for. Markers are read in one exec, and only when a hook could run.
+ * Returns the remote user and the config as they apply to this container.
+ */
 export async function runHooks(
   deps: CoreDeps,
   loaded: ReadConfigResult,
@@ -152,15 +154,13 @@ export async function runHooks(
   reason: ContainerReason,
   options: UpOptions,
   ctx: UseCaseContext,
-) {
+): Promise<Pick<AttachContext, 'user' | 'config'>> {
   const config = configForContainer(loaded, details);
   const hooksDefined = Object.values(config.hooks).some((list) => list.length > 0);
   const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
   // A running container whose hooks all finished in this start (recorded below) needs no marker read.
-  const settled = reason === 'reused' && entry.hooksSettled === true && !hasPostAttach(config);
-  if (!hooksDefined || settled) {
-    return { user: config.remoteUser || config.containerUser || details.Config?.User || 'root' };
-  }
+  const settled = reason === 'reused' && entry.hooksSettled === true && config.hooks.postAttachCommand.length === 0;
+  if (!hooksDefined || settled) return { user: remoteUserOf(config, details), config };
   const attach = await attachContext(deps, loaded, details, ctx, config);
   // A container made by this up has no markers yet: one exec less. Its user's home comes from the
   // probed env (the marker read is the fallback when there is no probe).
@@ -199,10 +199,6 @@ export async function runHooks(
     await deps.sessions.save(fresh);
   }
   return attach;
-}
-
-function hasPostAttach(config: ReturnType<typeof configForContainer>): boolean {
-  return config.hooks.postAttachCommand.length > 0;
 }
 
 /** Tells the user when the spec's build inputs changed since the container was made. */
