@@ -1,5 +1,5 @@
 /** Shared helpers for the config reader's tests: fixture paths and temporary workspaces. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -18,4 +18,19 @@ export function tempWorkspace(files: Record<string, string>): { dir: string; cle
     writeFileSync(p, content);
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The text of every devcontainer.json in the fixtures (each of the spec's places), in a stable order: fuzz seeds. */
+export function fixtureSpecTexts(): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(FIXTURES).sort()) {
+    for (const rel of ['.devcontainer/devcontainer.json', '.devcontainer.json', '.devcontainer/python/devcontainer.json']) {
+      try {
+        out.push(readFileSync(join(FIXTURES, name, rel), 'utf8'));
+      } catch {
+        // not every fixture has every place
+      }
+    }
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
  * time bound. Seeded, so every run tries the same cases; BERTH_FUZZ_CASES / BERTH_FUZZ_SEED widen it.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -25,7 +25,7 @@ import { runArgsUser } from '../../../src/core/container/runArgs';
 import { planUidUpdate } from '../../../src/core/container/uid';
 import { BerthError } from '../../../src/core/errors';
 import { planLifecycle, type ContainerReason } from '../../../src/core/lifecycle/plan';
-import { FIXTURES, tempWorkspace } from '../../support/configFixtures';
+import { fixtureSpecTexts, tempWorkspace } from '../../support/configFixtures';
 import { prng, type Json } from '../../support/prng';
 
 const CASES = Number(process.env.BERTH_FUZZ_CASES ?? 3000);
@@ -159,19 +159,6 @@ function generateSpec(g: Gen): Json {
   return spec;
 }
 
-function baseTexts(): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(FIXTURES).sort()) {
-    for (const rel of ['.devcontainer/devcontainer.json', '.devcontainer.json', '.devcontainer/python/devcontainer.json']) {
-      try {
-        out.push(readFileSync(join(FIXTURES, name, rel), 'utf8'));
-      } catch {
-        // not every fixture has every place
-      }
-    }
-  }
-  return out;
-}
 
 /** Text-level damage on top of a spec: the kinds a JSON editor produces, and worse. */
 function mutateText(g: Gen, text: string): string {
@@ -264,7 +251,7 @@ describe('pure pipeline fuzz', () => {
       'src/app.js': 'console.log(1)\n',
     });
     const file = join(ws.dir, '.devcontainer', 'devcontainer.json');
-    const bases = baseTexts();
+    const bases = fixtureSpecTexts();
     const g = new Gen(prng(SEED));
     const tally = { ok: 0, invalid: 0, other: new Map<string, number>(), slowest: 0 };
     try {

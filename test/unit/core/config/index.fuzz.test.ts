@@ -3,13 +3,13 @@
  * with a seeded PRNG (the same cases every run), must each end in a result or a located BerthError.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readConfig } from '../../../../src/core/config';
 import { parseJsonc } from '../../../../src/core/config/parse';
 import { BerthError } from '../../../../src/core/errors';
-import { FIXTURES, tempWorkspace } from '../../../support/configFixtures';
+import { fixtureSpecTexts, tempWorkspace } from '../../../support/configFixtures';
 import { prng, type Json } from '../../../support/prng';
 
 const CASES = 600;
@@ -22,19 +22,6 @@ const ODD_TEXT = ['\u0000', '\ud800', '\udfff', '\u202e', '\ufeff', '😀', 'e\u
 const VARIABLES = ['${localEnv:HOME}', '${localEnv:X:d:e}', '${env:}', '${localEnv}', '${containerEnv:PATH}', '${containerEnv}', '${devcontainerId}',
   '${localWorkspaceFolder}', '${containerWorkspaceFolderBasename}', '${foo}', '${', '${}', '${${x}}', '${:}', '${localEnv:__proto__}'];
 
-function baseSpecs(): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(FIXTURES).sort()) {
-    for (const rel of ['.devcontainer/devcontainer.json', '.devcontainer.json', '.devcontainer/python/devcontainer.json']) {
-      try {
-        out.push(readFileSync(join(FIXTURES, name, rel), 'utf8'));
-      } catch {
-        // not every fixture has every place
-      }
-    }
-  }
-  return out;
-}
 
 function mutate(text: string, rnd: () => number): string {
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -110,7 +97,7 @@ describe('readConfig fuzz', () => {
   it(`ends ${CASES} mutated specs in a result or a located BerthError, never another exception`, async () => {
     const ws = tempWorkspace({ '.devcontainer/Dockerfile': 'FROM scratch\n', '.devcontainer/docker-compose.yml': 'services: {}\n' });
     const file = join(ws.dir, '.devcontainer', 'devcontainer.json');
-    const bases = baseSpecs();
+    const bases = fixtureSpecTexts();
     const rnd = prng(SEED);
     const started = Date.now();
     let ok = 0;
