@@ -7,7 +7,6 @@
  * The cache is an optimisation only: a missing, stale, rejected or unwritable cache falls back to a
  * plain compile. BERTH_COMPILE_CACHE=0 turns it off.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -44,12 +43,27 @@ export function cacheKey(file: string, size: number, mtimeMs: number): string {
 }
 
 /**
+ * A short stable name for a path (FNV-1a, two 32-bit lanes). Not node:crypto: loading it costs ~2 ms
+ * of every start, and the name needs no strength (the key inside the file is what is checked).
+ */
+export function pathTag(path: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ path.length;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
  * One cache per bundle and command: a cache holds the functions the run that wrote it compiled, so
  * one written by `berth --version` would leave `berth exec` compiling most of its code again.
  */
 function cacheFileFor(dir: string, file: string, variant: string): string {
   const name = /^[a-z][a-z-]{0,30}$/.test(variant) ? variant : 'other';
-  return join(dir, `${createHash('sha256').update(file).digest('hex').slice(0, 16)}-${name}.bin`);
+  return join(dir, `${pathTag(file)}-${name}.bin`);
 }
 
 /** The cached data stored for `key`, or undefined when there is none or it was made for another key. */

@@ -4,7 +4,7 @@
  * (privileged, host namespaces, capabilities, devices). Pure: front ends show these items before the
  * first start of a spec and remember the user's answer per {@link specHash}.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './lazyNode';
 import { posix, win32 } from 'node:path';
 import type { DevContainerJson, MountObject, ResolvedConfig } from './config/types';
 import { parseMount } from './container/mounts';
@@ -265,5 +265,5 @@ function canonical(value: unknown): string {
  */
 export function specHash(loaded: { written: DevContainerJson } & RiskInput, risks: RiskItem[] = assessSpecRisk(loaded)): string {
   const items = risks.map((r) => ({ kind: r.kind, path: r.path, detail: r.detail }));
-  return createHash('sha256').update(canonical({ spec: loaded.written, risks: items })).digest('hex');
+  return sha256Hex(canonical({ spec: loaded.written, risks: items }));
 }

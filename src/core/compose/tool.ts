@@ -3,7 +3,7 @@
  * (the v1 standalone), else an explicit path from `berth.dockerComposePath` / `--docker-compose-path`.
  * Compose runs as a child process; its output is streamed to the caller line by line.
  */
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from '../lazyNode';
 import { BerthError } from '../errors';
 
 /** A Compose tool that answered `version`. */
@@ -39,7 +39,7 @@ export function runProcess(argv: string[], options: ComposeRunOptions): Promise<
     if (options.signal?.aborted) return reject(new BerthError('cancelled', `Cancelled before ${argv.join(' ')} ran`));
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.env)) if (v !== undefined) env[k] = v;
-    const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = nodeChildProcess().spawn(argv[0], argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const splitter = (stream: 'stdout' | 'stderr') => {

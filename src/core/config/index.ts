@@ -105,12 +105,27 @@ export async function readConfig(options: ReadConfigOptions): Promise<ReadConfig
   const labels = options.idLabels && Object.keys(options.idLabels).length > 0
     ? { ...options.idLabels }
     : computeIdLabels(workspaceFolder, configFile, options.platform);
-  const id = devcontainerId(labels);
-  const base: SubstitutionContext = { platform: options.platform, env: options.env, localWorkspaceFolder: workspaceFolder, devcontainerId: id };
+  // The id is a SHA-256: worked out when first asked for, so commands that never need it (exec, a
+  // plain reuse) never load node:crypto. Hence getters, and no object spread of these contexts here.
+  let id: string | undefined;
+  const lazyId = () => (id ??= devcontainerId(labels));
+  const base: SubstitutionContext = {
+    platform: options.platform,
+    env: options.env,
+    localWorkspaceFolder: workspaceFolder,
+    get devcontainerId() {
+      return lazyId();
+    },
+  };
   // workspaceFolder is substituted first: `${containerWorkspaceFolder}` elsewhere is its value.
   const ws = typeof original.workspaceFolder === 'string' ? substituteString(original.workspaceFolder, base) : '';
   const ctx: SubstitutionContext = {
-    ...base,
+    platform: options.platform,
+    env: options.env,
+    localWorkspaceFolder: workspaceFolder,
+    get devcontainerId() {
+      return lazyId();
+    },
     containerWorkspaceFolder: ws || defaultWorkspaceFolder(original, { workspaceFolder, platform: options.platform }),
   };
   const report = (p: VariableProblem) => diagnostics.push({ severity: p.severity, message: p.message, location: locate(doc, p.path) });
@@ -126,5 +141,17 @@ export async function readConfig(options: ReadConfigOptions): Promise<ReadConfig
     config = mergeWithImageMetadata(config, options.imageMetadata);
   }
   const locateText = (path: string) => locate(doc, [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1])));
-  return { config, raw, written: applyLegacyRenames(original), substitution: ctx, configFile, diagnostics, idLabels: labels, devcontainerId: id, locate: locateText };
+  return {
+    config,
+    raw,
+    written: applyLegacyRenames(original),
+    substitution: ctx,
+    configFile,
+    diagnostics,
+    idLabels: labels,
+    get devcontainerId() {
+      return lazyId();
+    },
+    locate: locateText,
+  };
 }

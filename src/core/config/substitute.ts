@@ -2,7 +2,7 @@
  * `${…}` variables in devcontainer.json string values (SPEC-DIGEST §2), the devcontainer id, and
  * the id labels it is computed from. Everything the substitution needs comes in a context.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../lazyNode';
 import { basename as posixBasename } from 'node:path/posix';
 import { basename as winBasename } from 'node:path/win32';
 import { LABEL_CONFIG_FILE, LABEL_LOCAL_FOLDER } from '../labels';
@@ -173,6 +173,6 @@ export function idLabels(workspaceFolder: string, configFile: string, platform: 
 export function devcontainerId(labels: Record<string, string>): string {
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(labels).sort()) sorted[k] = labels[k];
-  const hex = createHash('sha256').update(JSON.stringify(sorted), 'utf8').digest('hex');
+  const hex = sha256Hex(JSON.stringify(sorted));
   return BigInt(`0x${hex}`).toString(32).padStart(52, '0');
 }

@@ -2,7 +2,7 @@
  * Plans the image build of a Dockerfile config: the ImageBuildSpec the engine builds, with
  * `build.options` (`docker build` flags) translated to the Engine API's build parameters.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../lazyNode';
 import { basename } from 'node:path';
 import type { DockerfileConfig } from '../config/types';
 import type { ImageBuildSpec } from '../engine/types';
@@ -14,7 +14,7 @@ import { configError, type Locate, type ValueOrigin } from './configError';
  * `vsc-<folder name>-<sha256 hex of the path>`, lowercased, keeping only `[a-z0-9._-]` (digest §3).
  */
 export function imageNameFor(workspaceFolder: string): string {
-  const hash = createHash('sha256').update(workspaceFolder).digest('hex');
+  const hash = sha256Hex(workspaceFolder);
   return `vsc-${basename(workspaceFolder)}-${hash}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '');
 }
 

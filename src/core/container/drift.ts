@@ -3,7 +3,7 @@
  * properties, the Dockerfile, each context file the Dockerfile copies) and stored on the container
  * as labels, so `up` and `status` can name the input that changed rather than just "out of date".
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../lazyNode';
 import { type Dirent } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ export interface BuildInputsOptions {
 const SHORT = 12;
 
 function sha(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return sha256Hex(data);
 }
 
 function short(data: string | Buffer): string {

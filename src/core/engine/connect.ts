@@ -3,7 +3,7 @@
  * current Docker context, else the default socket. dockerode itself is loaded only when a client is
  * first made, so nothing here costs anything at extension activation.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../lazyNode';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -73,7 +73,7 @@ export function currentContextEndpoint(options: ConnectOptions): DockerContextEn
     }
   }
   if (!name || name === 'default') return undefined;
-  const id = createHash('sha256').update(name).digest('hex');
+  const id = sha256Hex(name);
   const meta = read(join(configDir, 'contexts', 'meta', id, 'meta.json'));
   if (!meta) {
     throw new BerthError('docker-unavailable', `Docker context "${name}" is selected but not found in ${join(configDir, 'contexts')}`, {

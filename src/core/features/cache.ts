@@ -4,12 +4,11 @@
  * Feature is downloaded once. `<dir>/refs/` remembers what each tag or URL last resolved to, so a
  * Feature resolved before works with the registry unreachable.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { nodeZlib, randomHex, sha256Hex } from '../lazyNode';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import type * as TarFs from 'tar-fs';
 
 /** What a tag or URL resolved to when it was last fetched. */
@@ -34,7 +33,7 @@ export async function extractFeatureArchive(data: Buffer, dir: string): Promise<
   const gz = data.length > 2 && data[0] === 0x1f && data[1] === 0x8b;
   const source = Readable.from([data]);
   const extract = tarFs.extract(dir, { readable: true, writable: true });
-  if (gz) await pipeline(source, createGunzip(), extract);
+  if (gz) await pipeline(source, nodeZlib().createGunzip(), extract);
   else await pipeline(source, extract);
 }
 
@@ -71,7 +70,7 @@ export class FeatureCache {
   async store(digest: string, archive: Buffer, manifest?: Buffer): Promise<string> {
     const final = join(this.dir, 'sha256', hex(digest));
     if (await this.has(digest)) return join(final, 'feature');
-    const tmp = join(this.dir, 'tmp', `${hex(digest).slice(0, 12)}-${randomBytes(6).toString('hex')}`);
+    const tmp = join(this.dir, 'tmp', `${hex(digest).slice(0, 12)}-${randomHex(6)}`);
     try {
       await extractFeatureArchive(archive, join(tmp, 'feature'));
       if (manifest) await writeFile(join(tmp, 'manifest.json'), manifest);
@@ -91,7 +90,7 @@ export class FeatureCache {
   }
 
   private refFile(ref: string): string {
-    return join(this.dir, 'refs', `${createHash('sha256').update(ref).digest('hex')}.json`);
+    return join(this.dir, 'refs', `${sha256Hex(ref)}.json`);
   }
 
   async getRef(ref: string): Promise<CachedRef | undefined> {
@@ -106,7 +105,7 @@ export class FeatureCache {
   async setRef(ref: string, digest: string): Promise<void> {
     const file = this.refFile(ref);
     await mkdir(join(this.dir, 'refs'), { recursive: true });
-    const tmp = `${file}.${randomBytes(4).toString('hex')}`;
+    const tmp = `${file}.${randomHex(4)}`;
     await writeFile(tmp, `${JSON.stringify({ ref, digest, fetchedAt: new Date().toISOString() } satisfies CachedRef)}\n`);
     await rename(tmp, file);
   }

@@ -3,7 +3,7 @@
  * `$DOCKER_CONFIG/config.json`): `credHelpers[registry]`, else `credsStore`, through
  * `docker-credential-<name> get`; else `auths[registry].auth` (base64 `user:password`).
  */
-import { execFile } from 'node:child_process';
+import { nodeChildProcess } from '../lazyNode';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -24,7 +24,7 @@ export type CredentialHelperRunner = (helper: string, registry: string, env: Rec
 /** The real runner: the helper program found on the given environment's PATH. */
 export const runCredentialHelper: CredentialHelperRunner = (helper, registry, env) =>
   new Promise((resolve) => {
-    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 15000, env: env as NodeJS.ProcessEnv }, (error, stdout) => {
+    const child = nodeChildProcess().execFile(`docker-credential-${helper}`, ['get'], { timeout: 15000, env: env as NodeJS.ProcessEnv }, (error, stdout) => {
       if (error) return resolve(undefined);
       try {
         const parsed = JSON.parse(stdout) as { Username?: string; Secret?: string };

@@ -3,7 +3,7 @@
  * devcontainer.json (`.devcontainer-lock.json` for a `.devcontainer.json`). Keys sorted, 2-space
  * indent, trailing newline, as the reference CLI writes it, so the two tools agree byte for byte.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../lazyNode';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BerthError } from '../errors';
@@ -71,7 +71,7 @@ export async function readLockfile(file: string): Promise<Lockfile | undefined> 
 
 /** Writes the lockfile (atomically). */
 export async function writeLockfile(file: string, lock: Lockfile): Promise<void> {
-  const tmp = `${file}.berth-${randomBytes(4).toString('hex')}`;
+  const tmp = `${file}.berth-${randomHex(4)}`;
   await writeFile(tmp, formatLockfile(lock));
   await rename(tmp, file);
 }

@@ -4,7 +4,7 @@
  * realm (anonymous, or with the Docker credentials) or Basic. Local registries (localhost, 127.0.0.1,
  * ::1) are spoken to over http, all others over https.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../lazyNode';
 import { BerthError } from '../errors';
 import { findCredentials, type CredentialHelperRunner, type RegistryCredentials } from './credentials';
 
@@ -37,7 +37,7 @@ export interface OciClientOptions {
 }
 
 export function sha256Digest(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  return `sha256:${sha256Hex(data)}`;
 }
 
 function isLocalHost(registry: string): boolean {

@@ -2,7 +2,7 @@
  * Runs `initializeCommand` on the host, before anything is built: it is code from the repository, so
  * the caller (the use case) must check Workspace Trust before calling {@link runInitializeCommand}.
  */
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from '../lazyNode';
 import type { LifecycleCommand } from '../config/types';
 import { BerthError } from '../errors';
 import type { EventSink } from '../events';
@@ -82,7 +82,7 @@ function runOnHost(invocation: CommandInvocation, parallel: boolean, platform: N
     const [file, ...args] = invocation.argv;
     // Its own process group on POSIX, so cancelling stops the shell's children too.
     const detached = platform !== 'win32';
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached, windowsHide: true });
+    const child = nodeChildProcess().spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached, windowsHide: true });
     const onAbort = () => {
       try {
         if (detached && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
