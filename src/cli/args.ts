@@ -4,7 +4,7 @@ import type { CommandSpec, ParsedArgs } from './command';
 /** Flags shared by every command. */
 export const GLOBAL_FLAGS: CommandSpec['flags'] = {
   'log-format': { type: 'string', valueName: 'text|json', description: 'How progress is written to stderr.', default: 'text' },
-  'log-level': { type: 'string', valueName: 'info|debug|trace', description: 'How much is written to stderr.', default: 'info' },
+  'log-level': { type: 'string', valueName: 'trace|debug|info|warn|error', description: 'How much is written to stderr.', default: 'info' },
   help: { type: 'boolean', description: 'Show help for this command.' },
 };
 

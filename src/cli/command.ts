@@ -1,4 +1,5 @@
 /** How CLI commands are declared: one file per command under `commands/`, listed in `main.ts`. */
+import type { ReadConfigResult } from '../core/config';
 import type { EventSink } from '../core/events';
 
 export interface CliContext {
@@ -11,6 +12,8 @@ export interface CliContext {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   signal: AbortSignal;
+  /** The spec a use case read (the CLI learns its secrets from it, to redact what it prints). */
+  onSpecRead?: (loaded: ReadConfigResult) => void;
 }
 
 export interface FlagSpec {

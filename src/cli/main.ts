@@ -58,7 +58,6 @@ export async function main(argv: string[]): Promise<number> {
   // program's, and read-configuration's is data for tools that must match the reference CLI's.
   const rawStdout = spec.name === 'exec' || spec.name === 'read-configuration';
   const redaction = new CliRedaction(process.env);
-  if (spec.flags['workspace-folder']) await redaction.loadSpec(args, process.cwd());
   const events = redaction.sink(eventRenderer(process.stderr, format, level));
   const passThrough = spec.name === 'exec';
   try {
@@ -70,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
       stdout: rawStdout ? process.stdout : redaction.wrap(process.stdout),
       stderr: passThrough ? process.stderr : redaction.wrap(process.stderr),
       signal: abort.signal,
+      onSpecRead: (loaded) => redaction.learnSpec(loaded),
     });
   } catch (e) {
     process.stderr.write(`${redaction.redact(describeError(e))}\n`);

@@ -4,12 +4,9 @@
  * spec (its `${localEnv:…}` values and secret-named env). A command's own program output (`exec`)
  * is left as it is.
  */
-import { resolve } from 'node:path';
-import { readConfig } from '../core/config';
+import type { ReadConfigResult } from '../core/config';
 import type { EventSink } from '../core/events';
 import { hostRedactor, redactingSink, redactorForSpec, type RedactingSink, type Redactor } from '../core/redact';
-import { stringFlag } from './args';
-import type { ParsedArgs } from './command';
 
 export class CliRedaction {
   private redactor: Redactor;
@@ -19,21 +16,11 @@ export class CliRedaction {
   }
 
   /**
-   * Reads the workspace's spec for its secrets. A spec that cannot be read adds none: the command
-   * itself reports why.
+   * Learns the secrets of the spec a command read (UseCaseContext.onSpecRead). Until then, and when
+   * the spec cannot be read, the host's secret-named variables are the ones known.
    */
-  async loadSpec(args: ParsedArgs, cwd: string): Promise<void> {
-    try {
-      const loaded = await readConfig({
-        workspaceFolder: resolve(cwd, stringFlag(args, 'workspace-folder') ?? '.'),
-        configFile: stringFlag(args, 'config'),
-        env: this.env,
-        platform: process.platform,
-      });
-      this.redactor = redactorForSpec(loaded, this.env);
-    } catch {
-      // unreadable or missing spec: the host's secrets stay the only ones known
-    }
+  learnSpec(loaded: ReadConfigResult): void {
+    this.redactor = redactorForSpec(loaded, this.env);
   }
 
   redact(text: string): string {

@@ -20,7 +20,13 @@ export function eventRenderer(out: NodeJS.WritableStream, format: 'text' | 'json
   };
 }
 
+const INFO = LEVELS.indexOf('info');
+
 function textLine(e: BerthEvent, min: number): string | undefined {
+  // Progress (phases, containers, ports, hooks starting and ending) is information: hidden above info.
+  // Hook output and failures still show.
+  const progress = e.type === 'phase' || e.type === 'container' || e.type === 'port' || (e.type === 'hook' && e.state !== 'failed');
+  if (progress && min > INFO) return undefined;
   switch (e.type) {
     case 'log':
       if (LEVELS.indexOf(e.level) < min) return undefined;

@@ -48,6 +48,8 @@ export const exec: CommandSpec = {
   flags: {
     ...WORKSPACE_FLAGS,
     ...ENGINE_FLAGS,
+    // stderr is the program's: Berth adds only its warnings and errors unless asked (as the reference CLI).
+    'log-level': { type: 'string', valueName: 'trace|debug|info|warn|error', description: 'How much Berth writes to stderr besides the command.', default: 'warn' },
     'remote-env': { type: 'string[]', valueName: 'name=value', description: 'Extra environment for the command.' },
     cwd: { type: 'string', valueName: 'dir', description: 'Working folder in the container (default: the workspace folder).' },
   },

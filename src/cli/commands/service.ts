@@ -17,5 +17,5 @@ export function serviceFor(ctx: CliContext): BerthService {
 }
 
 export function useCaseContext(ctx: CliContext): UseCaseContext {
-  return { events: ctx.events, signal: ctx.signal, env: ctx.env };
+  return { events: ctx.events, signal: ctx.signal, env: ctx.env, onSpecRead: ctx.onSpecRead };
 }

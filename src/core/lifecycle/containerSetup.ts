@@ -15,6 +15,15 @@ export const PATCH_PROFILE_SCRIPT = [
   `sed -i -E -e 's/^([[:space:]]*)PATH="([^"$]*)"[[:space:]]*$/\\1PATH="\${PATH:-\\2}"/' -e 's/^([[:space:]]*)PATH=([^"$[:space:]]+)[[:space:]]*$/\\1PATH="\${PATH:-\\2}"/' "$f"`,
 ].join('\n');
 
+/**
+ * The same preparation as a setup step of the env probe's exec (userEnv.ts `setup`), for when the
+ * probe runs as root anyway: one exec (~50 ms) less for every new container.
+ */
+export const PROFILE_SETUP = {
+  script: PATCH_PROFILE_SCRIPT,
+  failure: "Could not make /etc/profile keep the container's PATH",
+} as const;
+
 export async function prepareNewContainer(exec: ContainerExec, containerId: string, events: EventSink, signal?: AbortSignal): Promise<void> {
   const err: Buffer[] = [];
   const { exitCode } = await exec.exec(containerId, {

@@ -2,7 +2,7 @@
  * Probes the environment the remote user's shell sets up (PATH from /etc/profile.d, nvm, …), the way
  * the spec's `userEnvProbe` asks, so hooks and `exec` see what a terminal would.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../lazyNode';
 import type { DevContainerJson } from '../config/types';
 import type { ContainerExec } from '../engine/types';
 import { BerthError } from '../errors';
@@ -19,6 +19,11 @@ export interface ProbeUserEnvOptions {
   signal?: AbortSignal;
   /** Receives the diagnosis when the probe times out or prints nothing usable. */
   events?: EventSink;
+  /**
+   * A one-time setup script run first, in the same exec and as the same user (a whole exec costs
+   * ~50 ms): its failure is reported with `failure` and does not stop the probe.
+   */
+  setup?: { script: string; failure: string };
 }
 
 const SHELL_FLAGS: Record<Exclude<UserEnvProbeMode, 'none'>, string> = {
@@ -77,7 +82,7 @@ export async function probeUserEnv(exec: ContainerExec, containerId: string, opt
   if (options.mode === 'none') return {};
   const log = logger(options.events ?? ignoreEvents, 'lifecycle');
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const token = randomBytes(8).toString('hex');
+  const token = randomHex(8);
   const who = options.user ? `user ${options.user}` : 'the container user';
   const flags = SHELL_FLAGS[options.mode];
   const chunks: Buffer[] = [];
@@ -97,8 +102,11 @@ export async function probeUserEnv(exec: ContainerExec, containerId: string, opt
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
+  // The setup runs in a subshell, so its `exit` cannot end the probe; its failure leaves a marked line.
+  const setupFailed = `BERTHSETUP-${token}`;
+  const script = options.setup ? `(\n${options.setup.script}\n) >/dev/null 2>&1 || echo "${setupFailed} $?" >&2\n${LAUNCHER}` : LAUNCHER;
   const run = exec.exec(containerId, {
-    cmd: ['/bin/sh', '-c', LAUNCHER, 'berth-probe', flags, probeCommand(token)],
+    cmd: ['/bin/sh', '-c', script, 'berth-probe', flags, probeCommand(token)],
     user: options.user,
     signal: controller.signal,
     onStdout: (c) => chunks.push(c),
@@ -120,6 +128,8 @@ export async function probeUserEnv(exec: ContainerExec, containerId: string, opt
       );
       return {};
     }
+    const setupExit = new RegExp(`${setupFailed} (\\d+)`).exec(Buffer.concat(stderr).toString('utf8'));
+    if (options.setup && setupExit) log.warn(`${options.setup.failure} (exit ${setupExit[1]})`);
     const env = parseProbeOutput(Buffer.concat(chunks).toString('utf8'), token);
     if (env === undefined) {
       const err = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' / ');

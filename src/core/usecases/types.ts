@@ -3,6 +3,7 @@
  * removeExistingContainer). Each takes the workspace, its dependencies and an AbortSignal, emits
  * BerthEvents, and returns plain data (or throws a BerthError).
  */
+import type { ReadConfigResult } from '../config';
 import type { ExecOptions, ExecResult, InteractiveSession } from '../engine/types';
 import type { EventSink, LifecycleHookName } from '../events';
 import type { Redactor } from '../redact';
@@ -29,6 +30,11 @@ export interface UseCaseContext {
   signal?: AbortSignal;
   /** The host environment for `${localEnv:…}` (passed in, never read from process.env in the core). */
   env: Record<string, string | undefined>;
+  /**
+   * Called once the spec is read, before anything from it runs: front ends learn its secrets here to
+   * redact what they show (the CLI would otherwise read the spec a second time).
+   */
+  onSpecRead?: (loaded: ReadConfigResult) => void;
 }
 
 export interface UpOptions extends WorkspaceRef {

@@ -15,7 +15,7 @@ import { diffBuildInputs, parseBuildInputsLabel, computeBuildInputs } from '../c
 import type { ContainerDetails } from '../engine/types';
 import { formatDiagnostic } from '../errors';
 import { LABEL_BERTH_BUILD_INPUTS } from '../labels';
-import { prepareNewContainer } from '../lifecycle/containerSetup';
+import { PROFILE_SETUP, prepareNewContainer } from '../lifecycle/containerSetup';
 import { runInitializeCommand } from '../lifecycle/initialize';
 import { markerDirFor, readMarkers } from '../lifecycle/markers';
 import { planLifecycle, type ContainerReason } from '../lifecycle/plan';
@@ -40,7 +40,30 @@ export async function up(deps: CoreDeps, options: UpOptions, ctx: UseCaseContext
       platform: deps.platform,
     });
   }
+  if (loaded.config.kind !== 'compose' && !options.removeExistingContainer) {
+    const reused = await reuseSettled(deps, loaded, options, ctx);
+    if (reused) return reused;
+  }
   return withWorkspaceLock(deps.lockDir, loaded.devcontainerId, ctx, () => upLocked(deps, loaded, options, ctx));
+}
+
+/**
+ * The common case without the lock: the container runs and every hook of this start has finished
+ * (recorded in the session cache), so there is nothing to wait for or to race with. Anything else
+ * (a container to create or start, hooks still to run or running) goes through the lock.
+ */
+async function reuseSettled(deps: CoreDeps, loaded: ReadConfigResult, options: UpOptions, ctx: UseCaseContext): Promise<UpResult | undefined> {
+  const existing = await findWorkspaceContainer(deps.engine, loaded.idLabels, ctx.signal);
+  if (existing?.state !== 'running') return undefined;
+  const details = await deps.engine.inspectContainer(existing.id, { signal: ctx.signal });
+  const config = configForContainer(loaded, details);
+  const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
+  const postAttach = config.hooks.postAttachCommand.length > 0 && !options.skipPostAttach;
+  if (!details.State.Running || entry.hooksSettled !== true || postAttach) return undefined;
+  ctx.events({ type: 'container', containerId: details.Id, state: 'reused' });
+  await reportDrift(loaded, details, ctx);
+  ctx.events({ type: 'phase', phase: 'ready' });
+  return { outcome: 'success', containerId: details.Id, remoteUser: remoteUserOf(config, details), remoteWorkspaceFolder: config.workspaceFolder, action: 'reused' };
 }
 
 async function upLocked(deps: CoreDeps, loaded: ReadConfigResult, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
@@ -128,7 +151,7 @@ async function createContainer(
   ctx.events({ type: 'phase', phase: 'starting' });
   await engine.startContainer(id, { signal: ctx.signal });
   ctx.events({ type: 'container', containerId: id, state: 'started' });
-  await prepareNewContainer(engine, id, ctx.events, ctx.signal);
+  // /etc/profile is prepared in runHooks, where it can share the env probe's exec.
   const details = await engine.inspectContainer(id, { signal: ctx.signal });
   for (const [port, bindings] of Object.entries(details.NetworkSettings?.Ports ?? {})) {
     for (const b of bindings ?? []) {
@@ -156,12 +179,17 @@ export async function runHooks(
   ctx: UseCaseContext,
 ): Promise<Pick<AttachContext, 'user' | 'config'>> {
   const config = configForContainer(loaded, details);
+  const user = remoteUserOf(config, details);
   const hooksDefined = Object.values(config.hooks).some((list) => list.length > 0);
+  // A new container's /etc/profile must keep its PATH before any login shell runs (the env probe is
+  // one). As root, that rides on the probe's own exec; otherwise it takes an exec of its own.
+  const setupInProbe = reason === 'created' && hooksDefined && config.userEnvProbe !== 'none' && (user === 'root' || user === '0');
+  if (reason === 'created' && !setupInProbe) await prepareNewContainer(deps.engine, details.Id, ctx.events, ctx.signal);
   const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
   // A running container whose hooks all finished in this start (recorded below) needs no marker read.
   const settled = reason === 'reused' && entry.hooksSettled === true && config.hooks.postAttachCommand.length === 0;
-  if (!hooksDefined || settled) return { user: remoteUserOf(config, details), config };
-  const attach = await attachContext(deps, loaded, details, ctx, config);
+  if (!hooksDefined || settled) return { user, config };
+  const attach = await attachContext(deps, loaded, details, ctx, config, setupInProbe ? PROFILE_SETUP : undefined);
   // A container made by this up has no markers yet: one exec less. Its user's home comes from the
   // probed env (the marker read is the fallback when there is no probe).
   const { markers, markerDir, home } =

@@ -8,7 +8,7 @@ import type { ContainerDetails, ContainerSummary, Engine } from '../engine/types
 import { BerthError, formatDiagnostic } from '../errors';
 import type { MetadataEntry, ResolvedConfig } from '../config/types';
 import { combineRemoteEnv, envListToRecord } from '../lifecycle/remoteEnv';
-import { probeUserEnv } from '../lifecycle/userEnv';
+import { probeUserEnv, type ProbeUserEnvOptions } from '../lifecycle/userEnv';
 import { composeWorkspaceFolder } from '../compose/workspace';
 import type { CoreDeps } from './deps';
 import type { UseCaseContext, WorkspaceRef } from './types';
@@ -17,6 +17,7 @@ import type { UseCaseContext, WorkspaceRef } from './types';
 export async function loadWorkspace(ref: WorkspaceRef, deps: Pick<CoreDeps, 'platform'>, ctx: UseCaseContext): Promise<ReadConfigResult> {
   ctx.events({ type: 'phase', phase: 'reading-config' });
   const loaded = await readConfig({ workspaceFolder: ref.workspaceFolder, configFile: ref.configFile, env: ctx.env, platform: deps.platform });
+  ctx.onSpecRead?.(loaded);
   for (const d of loaded.diagnostics) ctx.events({ type: 'log', level: 'warn', message: formatDiagnostic(d), component: 'config' });
   // Compose: Berth mounts the workspace at /workspaces/<name> when the spec sets no folder (README, Docker Compose).
   if (loaded.config.kind === 'compose') loaded.config.workspaceFolder = composeWorkspaceFolder(loaded.raw, loaded.config.workspaceFolderHost, deps.platform);
@@ -116,9 +117,10 @@ export async function attachContext(
   details: ContainerDetails,
   ctx: UseCaseContext,
   config: ResolvedConfig = configForContainer(loaded, details),
+  probeSetup?: ProbeUserEnvOptions['setup'],
 ): Promise<AttachContext> {
   const user = remoteUserOf(config, details);
-  const probed = await probedEnv(deps, details, user, config.userEnvProbe, ctx);
+  const probed = await probedEnv(deps, details, user, config.userEnvProbe, ctx, probeSetup);
   const containerEnv = envListToRecord(details.Config?.Env);
   return {
     containerId: details.Id,
@@ -136,13 +138,14 @@ async function probedEnv(
   user: string,
   mode: ResolvedConfig['userEnvProbe'],
   ctx: UseCaseContext,
+  setup?: ProbeUserEnvOptions['setup'],
 ): Promise<Record<string, string>> {
   if (mode === 'none') return {};
   const key = `${user}|${mode}`;
   const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
   const cached = entry.userEnv[key];
   if (cached) return cached;
-  const env = await probeUserEnv(deps.engine, details.Id, { user, mode, signal: ctx.signal, events: ctx.events });
+  const env = await probeUserEnv(deps.engine, details.Id, { user, mode, signal: ctx.signal, events: ctx.events, setup });
   // An empty result means the probe timed out or failed: don't keep it, so the next call retries.
   if (Object.keys(env).length > 0) {
     entry.userEnv[key] = env;

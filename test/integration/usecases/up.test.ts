@@ -229,6 +229,35 @@ describe('up edge cases', () => {
     assert.deepEqual(r.stdout.trim().split('\n'), ['created', 'skipped']);
   });
 
+  it("a new container's /etc/profile keeps its PATH; as root, the rewrite shares the env probe's exec", async (t) => {
+    if (!(await needDocker(t))) return;
+    const ws = await tempWorkspace('profile-path');
+    made.push(ws);
+    const service = createBerthService({ env: process.env, platform: process.platform });
+    const execs: string[] = [];
+    const stream = await docker.getEvents({ filters: { type: ['container'], label: [`devcontainer.local_folder=${ws.folder}`] } });
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        const e = JSON.parse(line) as { Action?: string };
+        if (e.Action?.startsWith('exec_create')) execs.push(e.Action);
+      }
+    });
+    try {
+      await service.up({ workspaceFolder: ws.folder }, context());
+      await new Promise((r) => setTimeout(r, 300)); // let the last events arrive
+    } finally {
+      (stream as unknown as { destroy(): void }).destroy();
+    }
+    // The env probe (with the rewrite first) and the hook: no third exec to patch /etc/profile.
+    assert.equal(execs.length, 2, execs.join('\n'));
+    assert.match(execs[0], /f=\/etc\/profile/);
+    const r = await run(service, ws.folder, 'cat /tmp/hook-path; stat -c "%a %u %g" /etc/profile; grep -c "PATH:-" /etc/profile');
+    const [hookPath, owner, rewritten] = r.stdout.trim().split('\n');
+    assert.match(hookPath, /^\/opt\/berth\/bin:/);
+    assert.equal(owner, '644 0 0');
+    assert.ok(Number(rewritten) >= 1, r.stdout);
+  });
+
   it('a host port that is taken moves to the next free one, with a note', async (t) => {
     if (!(await needDocker(t))) return;
     const ws = await tempWorkspace('image-hooks');

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { ContainerExec } from '../../../../src/core/engine/types';
 import type { BerthEvent } from '../../../../src/core/events';
 import { parseProbeOutput, probeCommand, probeUserEnv, UserEnvCache } from '../../../../src/core/lifecycle/userEnv';
 import { FakeContainerExec, type FakeCall } from '../../../support/fakeContainerExec';
@@ -106,5 +111,38 @@ describe('UserEnvCache', () => {
     await assert.rejects(cache.probe(exec, 'c', { mode: 'loginShell', signal: controller.signal }));
     await new Promise((r) => setImmediate(r));
     assert.equal(cache.get('c', undefined, 'loginShell'), undefined);
+  });
+});
+
+/** Runs the exec's argv on the host with /bin/sh as the user's shell: the real shell composition. */
+const hostExec: ContainerExec = {
+  async exec(_containerId, options) {
+    const r = spawnSync(options.cmd[0], options.cmd.slice(1), { env: { SHELL: '/bin/sh', PATH: '/usr/bin:/bin', BERTH_MARK: 'probed' } });
+    if (r.stdout.length > 0) options.onStdout?.(r.stdout);
+    if (r.stderr.length > 0) options.onStderr?.(r.stderr);
+    return { exitCode: r.status ?? 1 };
+  },
+};
+
+describe('probeUserEnv with a setup script (run by a real /bin/sh)', () => {
+  it('runs the setup first, and its `exit` does not end the probe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-setup-'));
+    const events: BerthEvent[] = [];
+    const env = await probeUserEnv(hostExec, 'c', {
+      mode: 'loginShell',
+      events: (e) => events.push(e),
+      setup: { script: `echo done > ${dir}/ran\nexit 0`, failure: 'setup failed' },
+    });
+    assert.equal(readFileSync(join(dir, 'ran'), 'utf8'), 'done\n');
+    assert.equal(env.BERTH_MARK, 'probed');
+    assert.deepEqual(events, []);
+  });
+
+  it('reports a failing setup with its exit code and still returns the env', async () => {
+    const events: BerthEvent[] = [];
+    const env = await probeUserEnv(hostExec, 'c', { mode: 'loginShell', events: (e) => events.push(e), setup: { script: 'exit 7', failure: 'Could not prepare it' } });
+    assert.equal(env.BERTH_MARK, 'probed');
+    const warnings = events.filter((e) => e.type === 'log' && e.level === 'warn').map((e) => (e.type === 'log' ? e.message : ''));
+    assert.deepEqual(warnings, ['Could not prepare it (exit 7)']);
   });
 });
