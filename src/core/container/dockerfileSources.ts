@@ -13,6 +13,12 @@ export interface CopySources {
    * context as read, since it cannot tell which files are.
    */
   unresolved: boolean;
+  /** An ADD reads a URL or a git repository: something outside the context and the Dockerfile. */
+  remote: boolean;
+  /** A RUN has `--mount` (BuildKit): it can read context files that no COPY names. */
+  runMounts: boolean;
+  /** `COPY --from=` values as written after ARG substitution: stage names, indexes or images. */
+  copyFrom: string[];
 }
 
 /** Joins continuation lines and drops comments, honouring a `# escape=` parser directive. */
@@ -70,7 +76,10 @@ export function copySources(dockerfileText: string, buildArgs: Record<string, st
   const vars = new Map<string, string>();
   const seen = new Set<string>();
   const sources: string[] = [];
+  const copyFrom: string[] = [];
   let unresolved = false;
+  let remote = false;
+  let runMounts = false;
   for (const instruction of instructions(dockerfileText)) {
     const m = /^(\S+)\s*(.*)$/s.exec(instruction);
     if (!m) continue;
@@ -85,12 +94,15 @@ export function copySources(dockerfileText: string, buildArgs: Record<string, st
       }
       continue;
     }
+    if (keyword === 'RUN' && /(^|\s)--mount[=\s]/.test(rest)) runMounts = true;
     if (keyword !== 'COPY' && keyword !== 'ADD') continue;
     // Flags (`--chown=…`, `--link`) come first, then the shell or JSON form of the paths.
     const flagPart = /^((?:--\S+\s+)*)(.*)$/s.exec(rest) as RegExpExecArray;
     const flags = words(flagPart[1]);
     // COPY --from reads another stage or image, not the context.
-    if (flags.some((f) => f.startsWith('--from'))) continue;
+    const from = flags.find((f) => f.startsWith('--from='));
+    if (from) copyFrom.push(expand(from.slice('--from='.length), vars) ?? from.slice('--from='.length));
+    if (from) continue;
     let positional: string[] = words(flagPart[2]);
     if (flagPart[2].startsWith('[')) {
       try {
@@ -102,7 +114,10 @@ export function copySources(dockerfileText: string, buildArgs: Record<string, st
     }
     for (const source of positional.slice(0, -1)) {
       if (source.startsWith('<<')) continue; // heredoc: the content is in the Dockerfile itself
-      if (keyword === 'ADD' && /^(https?:\/\/|git@|git:\/\/)/.test(source)) continue;
+      if (keyword === 'ADD' && /^(https?:\/\/|git@|git:\/\/)/.test(source)) {
+        remote = true;
+        continue;
+      }
       const expanded = expand(source, vars);
       if (expanded === undefined) {
         unresolved = true;
@@ -115,5 +130,5 @@ export function copySources(dockerfileText: string, buildArgs: Record<string, st
       }
     }
   }
-  return { sources, unresolved };
+  return { sources, unresolved, remote, runMounts, copyFrom };
 }

@@ -13,6 +13,7 @@ import { DockerignoreMatcher, patternToRegex } from '../engine/dockerignore';
 import { LABEL_BERTH_BUILD_HASH, LABEL_BERTH_BUILD_INPUTS } from '../labels';
 import type { DriftItem } from '../usecases/types';
 import { copySources } from './dockerfileSources';
+import { parseStages } from '../production/dockerfileStages';
 import { parseMount } from './mounts';
 
 /** The value of LABEL_BERTH_BUILD_HASH and the map behind it (LABEL_BERTH_BUILD_INPUTS as JSON). */
@@ -21,6 +22,14 @@ export interface BuildInputs {
   hash: string;
   /** Input name (`Dockerfile`, `build.args`, `context file src/app.js`, …) → short hash of it. */
   inputs: Record<string, string>;
+  /**
+   * Whether the hash covers everything the build reads besides its base images: every copied file
+   * by content, no ADD from a URL or git, no RUN --mount. Only then may an image with the same
+   * hash (and the same base images) stand in for a build.
+   */
+  complete: boolean;
+  /** Images a Dockerfile build reads (external FROMs, COPY --from=image); undefined when not known. */
+  baseImages?: string[];
 }
 
 /** Limits that keep hashing a huge context fast. */
@@ -108,8 +117,9 @@ function matcherFor(pattern: string): (file: string) => boolean {
 }
 
 /** Hashes files, switching from contents to size+mtime once the budget is spent. */
-async function hashFiles(context: string, files: string[], maxFiles: number, maxBytes: number): Promise<Map<string, string>> {
+async function hashFiles(context: string, files: string[], maxFiles: number, maxBytes: number): Promise<{ hashes: Map<string, string>; estimated: boolean }> {
   const out = new Map<string, string>();
+  let estimated = false;
   let count = 0;
   let bytes = 0;
   for (const file of files) {
@@ -126,13 +136,14 @@ async function hashFiles(context: string, files: string[], maxFiles: number, max
         bytes += st.size;
         out.set(file, short(await readFile(abs)));
       } else {
+        estimated = true;
         out.set(file, short(`stat:${st.size}:${st.mtimeMs}`));
       }
     } catch {
       out.set(file, 'missing');
     }
   }
-  return out;
+  return { hashes: out, estimated };
 }
 
 /** The per-property inputs of a config: what changes the image, from the spec itself. */
@@ -169,10 +180,33 @@ export async function computeBuildInputs(config: ResolvedConfig, options: BuildI
     }
     if (text !== undefined) {
       inputs.Dockerfile = short(text);
-      Object.assign(inputs, await contextInputs(config.context, text, config.buildArgs, options));
+      const context = await contextInputs(config.context, text, config.buildArgs, options);
+      Object.assign(inputs, context.inputs);
+      return { hash: sha(canonical(inputs)), inputs, complete: context.complete, baseImages: externalImages(text, config.buildArgs, context.copyFrom) };
     }
   }
-  return { hash: sha(canonical(inputs)), inputs };
+  return { hash: sha(canonical(inputs)), inputs, complete: config.kind === 'image' };
+}
+
+/**
+ * The images a Dockerfile reads: FROMs that are not earlier stages (nor `scratch`), and COPY
+ * --from values that are neither stage names nor indexes. Undefined when one cannot be worked out.
+ */
+export function externalImages(dockerfileText: string, buildArgs: Record<string, string>, copyFrom: string[]): string[] | undefined {
+  const stages = parseStages(dockerfileText, buildArgs);
+  const names = new Set<string>();
+  const images = new Set<string>();
+  for (const stage of stages) {
+    const from = stage.from.toLowerCase();
+    if (stage.from === '' || stage.from.includes('$')) return undefined;
+    if (!names.has(from) && from !== 'scratch') images.add(stage.from);
+    if (stage.name) names.add(stage.name);
+  }
+  for (const ref of copyFrom) {
+    if (ref === '' || ref.includes('$')) return undefined;
+    if (!names.has(ref.toLowerCase()) && !/^\d+$/.test(ref)) images.add(ref);
+  }
+  return [...images].sort();
 }
 
 async function contextInputs(
@@ -180,10 +214,11 @@ async function contextInputs(
   dockerfileText: string,
   buildArgs: Record<string, string>,
   options: BuildInputsOptions,
-): Promise<Record<string, string>> {
-  const { sources, unresolved } = copySources(dockerfileText, buildArgs);
+): Promise<{ inputs: Record<string, string>; complete: boolean; copyFrom: string[] }> {
+  const { sources, unresolved, remote, runMounts, copyFrom } = copySources(dockerfileText, buildArgs);
   if (unresolved) sources.push('.');
-  if (sources.length === 0) return {};
+  const readsOutside = remote || runMounts;
+  if (sources.length === 0) return { inputs: {}, complete: !readsOutside, copyFrom };
   const walked = await walkContext(context, options.maxWalk ?? 50000);
   const inputs: Record<string, string> = {};
   if (walked.truncated) inputs['context (too many files to list)'] = short(walked.files.join('\n'));
@@ -193,7 +228,7 @@ async function contextInputs(
     return { source, files: walked.files.filter(matches) };
   });
   const copied = [...new Set(perSource.flatMap((s) => s.files))].sort();
-  const hashes = await hashFiles(context, copied, options.maxFiles ?? 5000, options.maxBytes ?? 200 * 1024 * 1024);
+  const { hashes, estimated } = await hashFiles(context, copied, options.maxFiles ?? 5000, options.maxBytes ?? 200 * 1024 * 1024);
 
   if (copied.length <= (options.maxNamedFiles ?? 200)) {
     for (const file of copied) inputs[`context file ${file}`] = hashes.get(file) ?? 'missing';
@@ -204,7 +239,7 @@ async function contextInputs(
   }
   // A source that matches nothing fails the build; record it so its appearance counts as a change.
   for (const { source, files } of perSource) if (files.length === 0) inputs[`context file ${source}`] = 'missing';
-  return inputs;
+  return { inputs, complete: !readsOutside && !walked.truncated && !estimated, copyFrom };
 }
 
 /** Reads LABEL_BERTH_BUILD_INPUTS back; undefined when absent or not the JSON Berth writes. */

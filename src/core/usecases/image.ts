@@ -11,10 +11,11 @@ import { imageNameFor, planImageBuild } from '../container/buildPlan';
 import { computeBuildInputs, type BuildInputs } from '../container/drift';
 import { runArgsUser } from '../container/runArgs';
 import { planUidUpdate } from '../container/uid';
-import type { ImageDetails } from '../engine/types';
+import type { ImageBuildSpec, ImageDetails } from '../engine/types';
 import { BerthError } from '../errors';
 import { buildFeaturesImage } from '../features/buildImage';
-import { LABEL_BERTH_BUILD_HASH, LABEL_BERTH_BUILD_INPUTS } from '../labels';
+import { LABEL_BERTH_BUILD_HASH, LABEL_BERTH_BUILD_INPUTS, LABEL_BERTH_IMAGE_KEY } from '../labels';
+import { sha256Hex } from '../lazyNode';
 import type { CoreDeps } from './deps';
 import type { UseCaseContext } from './types';
 
@@ -61,8 +62,19 @@ export async function prepareBaseImage(
     });
     if (options.target) spec.target = options.target;
     for (const extra of options.imageNames?.slice(1) ?? []) spec.tags.push(extra);
-    ctx.events({ type: 'phase', phase: 'building', detail: spec.tags[0] });
-    await deps.engine.buildImage(spec, ctx.events, ctx.signal);
+    const avoid = ctx.env.BERTH_REUSE_UNCHANGED_IMAGE !== '0';
+    // The key's base images and the tags are looked up together: two round trips become one.
+    const [key, tagged] = avoid
+      ? await Promise.all([imageKey(deps, spec, buildInputs, ctx.signal), Promise.all(spec.tags.map((tag) => deps.engine.inspectImage(tag, { signal: ctx.signal })))])
+      : [undefined, []];
+    if (key) spec.labels = { ...spec.labels, [LABEL_BERTH_IMAGE_KEY]: key };
+    details = key ? unchangedImage(tagged, key) : undefined;
+    if (details) {
+      ctx.events({ type: 'log', level: 'info', message: `${spec.tags[0]} is up to date: nothing that goes into it changed since it was built, so it is not built again (--no-cache builds anyway)`, component: 'build' });
+    } else {
+      ctx.events({ type: 'phase', phase: 'building', detail: spec.tags[0] });
+      await deps.engine.buildImage(spec, ctx.events, ctx.signal);
+    }
     ref = spec.tags[0];
   } else {
     throw composeNotSupported(config);
@@ -91,6 +103,32 @@ export async function prepareBaseImage(
     return { baseImage: featured.image, details: featured.details, metadata: featured.metadata, buildInputs };
   }
   return { baseImage: ref, details, metadata, buildInputs };
+}
+
+/**
+ * Build avoidance: the key of a build from everything that decides its result (the hashed build
+ * inputs, the build settings and the ids of the images it starts from). Undefined when the build
+ * must go to the engine anyway: --no-cache or --pull, inputs Berth cannot hash completely (an ADD
+ * from a URL, a RUN --mount, a context too big to hash), or a base image that is not present.
+ */
+async function imageKey(deps: CoreDeps, spec: ImageBuildSpec, inputs: BuildInputs, signal?: AbortSignal): Promise<string | undefined> {
+  if (spec.noCache || spec.pull || !inputs.complete || inputs.baseImages === undefined) return undefined;
+  const refs = inputs.baseImages;
+  const found = await Promise.all(refs.map((ref) => deps.engine.inspectImage(ref, { signal })));
+  const bases: Record<string, string> = {};
+  for (const [i, base] of found.entries()) {
+    if (!base) return undefined;
+    bases[refs[i]] = base.Id;
+  }
+  const { buildArgs, target, network, platform, cacheFrom } = spec;
+  return sha256Hex(JSON.stringify({ v: 1, inputs: inputs.hash, bases, buildArgs: Object.entries(buildArgs).sort(), target, network, platform, cacheFrom }));
+}
+
+/** The image every tag names when they all name one image built with `key`; else undefined. */
+function unchangedImage(tagged: (ImageDetails | undefined)[], key: string): ImageDetails | undefined {
+  const first = tagged[0];
+  if (!first) return undefined;
+  return tagged.every((image) => image?.Id === first.Id && image.Config?.Labels?.[LABEL_BERTH_IMAGE_KEY] === key) ? first : undefined;
 }
 
 export function composeNotSupported(config: ResolvedConfig): BerthError {

@@ -95,6 +95,18 @@ describe('computeBuildInputs + diffBuildInputs', () => {
     assert.deepEqual(diffBuildInputs(before.inputs, now.inputs).map((d) => d.input), ['context file src/a.js']);
   });
 
+  it('says whether the hash is complete: every copied file by content, nothing read from outside', async () => {
+    const dir = context({ Dockerfile: DOCKERFILE, 'package.json': '{}', 'src/a.js': 'aaaa' });
+    const full = await computeBuildInputs(configFor(dir));
+    assert.equal(full.complete, true);
+    assert.deepEqual(full.baseImages, ['debian:bookworm-slim']);
+    assert.equal((await computeBuildInputs(configFor(dir), { maxFiles: 1 })).complete, false, 'past the content budget');
+    writeFileSync(join(dir, 'Dockerfile'), `${DOCKERFILE}ADD https://example.invalid/x /x\n`);
+    assert.equal((await computeBuildInputs(configFor(dir))).complete, false, 'ADD from a URL');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM x\nRUN --mount=type=bind,target=/src make\n');
+    assert.equal((await computeBuildInputs(configFor(dir))).complete, false, 'RUN --mount');
+  });
+
   it('an unresolvable COPY source counts the whole context', async () => {
     const dir = context({ Dockerfile: 'FROM x\nARG D\nCOPY $D /app\n', 'x.txt': 'x' });
     const { inputs } = await computeBuildInputs(configFor(dir));
