@@ -15,7 +15,7 @@ const sample: BerthEvent[] = [
   { type: 'container', containerId: 'abcdef1234567890', state: 'reused' },
   { type: 'port', containerPort: 80, hostIp: '127.0.0.1', hostPort: 8080 },
   { type: 'hook', hook: 'postAttachCommand', state: 'started' },
-  { type: 'output', stream: 'stdout', text: 'hook says hi\n' },
+  { type: 'output', source: 'hook', text: 'hook says hi\n' },
   { type: 'hook', hook: 'postAttachCommand', state: 'failed', exitCode: 2 },
   { type: 'log', level: 'info', message: 'an info line' },
   { type: 'log', level: 'warn', message: 'a warning', component: 'drift' },
