@@ -2,10 +2,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const noVscode = {
-  paths: [{ name: 'vscode', message: 'src/core and src/cli never import vscode: the core is shared by the CLI and the extension.' }],
-  patterns: [{ group: ['**/extension/**', '**/extension'], message: 'the core and CLI never depend on the VS Code layer.' }],
-};
+const vscodePaths = [{ name: 'vscode', message: 'src/core and src/cli never import vscode: the core is shared by the CLI and the extension.' }];
+const noVscodePatterns = [{ group: ['**/extension/**', '**/extension'], message: 'the core and CLI never depend on the VS Code layer.' }];
+// Every CLI command would pay for loading these at start: use src/core/lazyNode.ts (type imports are fine).
+const lazyOnly = ['node:crypto', 'node:zlib', 'node:child_process', 'node:https', 'dockerode'].map((name) => ({
+  name,
+  allowTypeImports: true,
+  message: 'load it on first use through src/core/lazyNode.ts: a top-level import slows every berth command.',
+}));
+const noVscode = { paths: [...vscodePaths, ...lazyOnly], patterns: noVscodePatterns };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test/fixtures/**', '.vscode-test/**', '**/*.vsix', 'examples/**/node_modules/**'] },
@@ -21,6 +26,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
-  { files: ['src/core/**/*.ts', 'src/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', noVscode] } },
+  { files: ['src/core/**/*.ts', 'src/cli/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', noVscode] } },
+  { files: ['src/core/lazyNode.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: vscodePaths, patterns: noVscodePatterns }] } },
   { files: ['**/*.mjs', '**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

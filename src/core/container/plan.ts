@@ -11,6 +11,7 @@ import { locationOf, type Locate } from './configError';
 import { wantsGpu } from './hostRequirements';
 import { keepAliveScript } from './keepAlive';
 import { dedupeMounts, parseMount, parseMountString } from './mounts';
+import { type EngineFacts, podmanRunOptions } from './podman';
 import { appPortBindings, dedupePorts, forwardPortBindings } from './ports';
 import { applyRunArgs, emptySpec } from './runArgs';
 
@@ -28,8 +29,12 @@ export interface PlanContainerOptions {
   extraLabels?: Record<string, string>;
   /** The host environment, for runArgs `-e NAME`. */
   hostEnv: Record<string, string | undefined>;
-  /** The host OS (`process.platform`). Informational: the reader already made OS-specific mount choices. */
+  /** The host OS (`process.platform`): Podman's rules apply on Linux (the reader made the mount choices). */
   platform?: string;
+  /** The engine (`Engine.version()`): Podman gets its own options (podman.ts). Omitted means Docker. */
+  engine?: EngineFacts;
+  /** `Config.User` of the image, for Podman's keep-id decision (empty means root). */
+  imageUser?: string;
   /** The image's Entrypoint and Cmd (from inspect), run after the keep-alive prelude when overrideCommand is false. */
   imageEntrypoint?: string[];
   imageCmd?: string[];
@@ -70,7 +75,10 @@ export function planContainer(config: ImageConfig | DockerfileConfig, options: P
   if (config.init) spec.init = true;
   if (config.privileged) spec.privileged = true;
   spec.capAdd = [...new Set(config.capAdd)];
-  spec.securityOpt = [...new Set(config.securityOpt)];
+  // Podman's options go first, so runArgs (`--userns`, `--security-opt`) still have the last word.
+  const podman = podmanRunOptions({ engine: options.engine, platform: options.platform, remoteUser: config.remoteUser, runArgs: config.runArgs, imageUser: options.imageUser });
+  spec.securityOpt = [...new Set([...podman.securityOpt, ...config.securityOpt])];
+  if (podman.usernsMode) spec.extraHostConfig = { ...spec.extraHostConfig, UsernsMode: podman.usernsMode };
   if (wantsGpu(config.hostRequirements) && options.hostHasGpu) spec.gpus = { count: -1, capabilities: [['gpu']] };
 
   const entrypoints = options.entrypoints ?? [];

@@ -4,6 +4,7 @@
  * lifecycle planning and the use cases testable with fakes in unit tests.
  */
 import type { ContainerInspectInfo, ImageInspectInfo } from 'dockerode';
+import type { BerthError } from '../errors';
 import type { BerthEvent } from '../events';
 
 /** Options for running one command in a container and waiting for it. */
@@ -118,7 +119,7 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** What the engine says about itself (`GET /version`). */
+/** What the engine says about itself (`GET /version` and `GET /info`). */
 export interface EngineInfo {
   version: string;
   apiVersion: string;
@@ -126,6 +127,8 @@ export interface EngineInfo {
   arch: string;
   /** Podman serving the Docker API (its /version lists a "Podman Engine" component). */
   isPodman: boolean;
+  /** The engine runs rootless (/info: `name=rootless` in SecurityOptions, or Podman's `Rootless: true`). */
+  rootless: boolean;
 }
 
 /** One row of `findContainers` (the Engine API's container list, trimmed to what Berth reads). */
@@ -184,8 +187,12 @@ export interface InteractiveSession {
   resize(cols: number, rows: number): Promise<void>;
   /** Output of the terminal (stdout and stderr are one stream under a TTY). Returns an unsubscribe. */
   onData(cb: (data: Buffer) => void): () => void;
-  /** Called once when the process ends, with its exit code (undefined if unknown, e.g. after close()). */
-  onExit(cb: (code: number | undefined) => void): () => void;
+  /**
+   * Called once when the process ends, with its exit code (undefined if unknown, e.g. after close()).
+   * `lost` is set when the engine went away (the daemon stopped): the session ended with the
+   * connection, and no exit code could be read.
+   */
+  onExit(cb: (code: number | undefined, lost?: BerthError) => void): () => void;
   /** Ends the session: closes the connection (the process gets SIGHUP from its closed terminal). */
   close(): void;
 }

@@ -108,6 +108,14 @@ async function createContainer(
   ctx: UseCaseContext,
 ): Promise<ContainerDetails> {
   const { engine } = deps;
+  // Podman on Linux gets options of its own (container/podman.ts). Asked now, answered during the
+  // image work; an engine that will not say is planned for as Docker.
+  const engineFacts = deps.platform === 'linux'
+    ? engine.version({ signal: ctx.signal }).catch((e: unknown) => {
+      ctx.events({ type: 'log', level: 'debug', message: `engine version unknown (${String(e)}); planning for Docker`, component: 'container' });
+      return undefined;
+    })
+    : Promise.resolve(undefined);
   const base = await prepareBaseImage(deps, loaded, { noCache: options.buildNoCache, writeLockfile: options.writeLockfile, frozenLockfile: options.frozenLockfile }, ctx);
   // The container's label: the image's entries, then this spec's own (raw values, as the reference CLI).
   const entries: MetadataEntry[] = [...base.metadata, configToMetadataEntry(loaded.written)];
@@ -125,6 +133,8 @@ async function createContainer(
     extraLabels: buildInputLabels(base.buildInputs),
     hostEnv: ctx.env,
     platform: deps.platform,
+    engine: await engineFacts,
+    imageUser: base.details.Config?.User ?? '',
     imageEntrypoint: asList(base.details.Config?.Entrypoint),
     imageCmd: asList(base.details.Config?.Cmd),
     entrypoints: config.entrypoints,

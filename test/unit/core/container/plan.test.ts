@@ -6,6 +6,7 @@ import type { ContainerCreateSpec } from '../../../../src/core/engine/types';
 import { checkHostRequirements } from '../../../../src/core/container/hostRequirements';
 import { keepAliveScript } from '../../../../src/core/container/keepAlive';
 import { normalizeCapabilities, planContainer, type PlanContainerOptions } from '../../../../src/core/container/plan';
+import { toCreateBody } from '../../../../src/core/engine/createBody';
 import { imageConfig } from './configFixture';
 
 const idLabels = { 'devcontainer.local_folder': '/home/u/proj', 'devcontainer.config_file': '/home/u/proj/.devcontainer/devcontainer.json' };
@@ -159,6 +160,38 @@ describe('checkHostRequirements', () => {
   it('flags an unreadable size and skips unknown storage', () => {
     assert.deepEqual(checkHostRequirements({ memory: 'lots' }, host), ["hostRequirements.memory: 'lots' is not a size (e.g. 8gb)"]);
     assert.deepEqual(checkHostRequirements({ storage: '1tb' }, { cpus: 1, memoryBytes: 1 }), []);
+  });
+});
+
+describe('planContainer on Podman', () => {
+  const podman = { ...baseOptions, engine: { isPodman: true, rootless: true }, imageUser: '' };
+
+  it('rootless Podman on Linux with a non-root remoteUser: label=disable first, then the spec\'s, and UsernsMode keep-id', () => {
+    const spec = planContainer(imageConfig({ remoteUser: 'dev', securityOpt: ['seccomp=unconfined'] }), podman);
+    assert.deepEqual(spec.securityOpt, ['label=disable', 'seccomp=unconfined']);
+    assert.deepEqual(spec.extraHostConfig, { UsernsMode: 'keep-id' });
+    assert.equal(toCreateBody(spec).HostConfig.UsernsMode, 'keep-id');
+  });
+
+  it('the image user counts when there is no remoteUser; containerUser does not (as in the reference)', () => {
+    assert.equal(planContainer(imageConfig({ containerUser: 'dev' }), podman).extraHostConfig, undefined);
+    assert.deepEqual(planContainer(imageConfig({ containerUser: 'dev' }), { ...podman, imageUser: 'node' }).extraHostConfig, { UsernsMode: 'keep-id' });
+  });
+
+  it('runArgs still decide: --userns replaces keep-id, a repeated label=disable stays one entry', () => {
+    const spec = planContainer(imageConfig({ remoteUser: 'dev', runArgs: ['--userns=host', '--security-opt', 'label=disable'] }), podman);
+    assert.deepEqual(spec.extraHostConfig, { UsernsMode: 'host' });
+    assert.deepEqual(spec.securityOpt, ['label=disable']);
+  });
+
+  it('rootful Podman: label=disable only; Docker and other hosts: neither option', () => {
+    const config = imageConfig({ remoteUser: 'dev' });
+    const rootful = planContainer(config, { ...podman, engine: { isPodman: true, rootless: false } });
+    assert.deepEqual([rootful.securityOpt, rootful.extraHostConfig], [['label=disable'], undefined]);
+    for (const options of [{ ...podman, engine: { isPodman: false, rootless: true } }, { ...podman, platform: 'darwin' }, baseOptions]) {
+      const spec = planContainer(config, options);
+      assert.deepEqual([spec.securityOpt, spec.extraHostConfig], [[], undefined]);
+    }
   });
 });
 

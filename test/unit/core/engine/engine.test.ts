@@ -11,7 +11,17 @@ describe('engineInfoFromVersion', () => {
       Arch: 'amd64',
       Components: [{ Name: 'Podman Engine', Version: '4.3.1' }, { Name: 'Conmon' }],
     });
-    assert.deepEqual(podman, { version: '4.3.1', apiVersion: '1.41', os: 'linux', arch: 'amd64', isPodman: true });
+    assert.deepEqual(podman, { version: '4.3.1', apiVersion: '1.41', os: 'linux', arch: 'amd64', isPodman: true, rootless: false });
+  });
+  it("reads rootless from /info: Podman 4.3's Rootless field, or name=rootless in SecurityOptions (Docker, later Podmans)", () => {
+    const v = { Version: '4.3.1', Components: [{ Name: 'Podman Engine' }] };
+    // As rootless Podman 4.3.1 answers (measured).
+    assert.equal(engineInfoFromVersion(v, { SecurityOptions: ['name=seccomp,profile=default'], Rootless: true }).rootless, true);
+    assert.equal(engineInfoFromVersion(v, { SecurityOptions: ['name=seccomp,profile=default'], Rootless: false }).rootless, false);
+    assert.equal(engineInfoFromVersion(v, { SecurityOptions: ['name=seccomp,profile=default', 'name=rootless'] }).rootless, true);
+    assert.equal(engineInfoFromVersion(v, { SecurityOptions: ['name=seccomp,profile=default'] }).rootless, false);
+    assert.equal(engineInfoFromVersion(v, { SecurityOptions: null }).rootless, false);
+    assert.equal(engineInfoFromVersion(v, { SecurityOptions: ['name=seccomp,profile=rootless'] }).rootless, false);
   });
   it('Docker is not Podman', () => {
     const docker = engineInfoFromVersion({ Version: '20.10.24', ApiVersion: '1.41', Components: [{ Name: 'Engine' }, { Name: 'containerd' }, { Name: 'runc' }] });
