@@ -1,10 +1,12 @@
 /**
  * A Pseudoterminal over a TTY process in the dev container (`BerthService.openSession`): input,
- * Ctrl-C and resizes pass through; output is decoded as streaming UTF-8; the exit code is shown.
+ * Ctrl-C and resizes pass through; output is decoded as streaming UTF-8; the exit code is shown, or
+ * why the session ended when the engine went away under it.
  */
 import * as vscode from 'vscode';
-import { describeError } from '../core/errors';
+import { type BerthError, describeError } from '../core/errors';
 import type { InteractiveSession } from '../core/engine/types';
+import { exitNote } from './exitNote';
 import type { StreamingPathMapper } from './pathMapping';
 
 export interface PtyOptions {
@@ -16,7 +18,8 @@ export interface PtyOptions {
   mapper?: StreamingPathMapper;
   /** Hears everything written to the terminal (the e2e tests read it through the extension API). */
   onOutput?(text: string): void;
-  onExit?(exitCode: number | undefined): void;
+  /** `lost`: the engine went away (the daemon stopped), which ended the session. */
+  onExit?(exitCode: number | undefined, lost?: BerthError): void;
   /** Hears the terminal's size whenever it is set. */
   onSize?(cols: number, rows: number): void;
 }
@@ -50,7 +53,7 @@ export class ContainerPty implements vscode.Pseudoterminal {
       }
       this.session = session;
       session.onData((data) => this.emit(this.decoder.decode(data, { stream: true })));
-      session.onExit((code) => this.exited(code));
+      session.onExit((code, lost) => this.exited(code, lost));
       // The terminal may have been resized while the process was starting.
       if (this.size.cols !== asked.cols || this.size.rows !== asked.rows) await session.resize(this.size.cols, this.size.rows);
     } catch (e) {
@@ -66,7 +69,7 @@ export class ContainerPty implements vscode.Pseudoterminal {
     this.writeEmitter.fire(out);
   }
 
-  private exited(code: number | undefined): void {
+  private exited(code: number | undefined, lost?: BerthError): void {
     if (this.ended) return;
     this.ended = true;
     const rest = this.decoder.decode() + (this.options.mapper?.flush() ?? '');
@@ -74,10 +77,10 @@ export class ContainerPty implements vscode.Pseudoterminal {
       this.options.onOutput?.(rest);
       this.writeEmitter.fire(rest);
     }
-    const note = `\r\n[process exited with code ${code ?? 'unknown'}]\r\n`;
+    const note = lost ? `\r\n\x1b[31m${exitNote(code, lost)}\x1b[0m\r\n` : `\r\n${exitNote(code)}\r\n`;
     this.options.onOutput?.(note);
     this.writeEmitter.fire(note);
-    this.options.onExit?.(code);
+    this.options.onExit?.(code, lost);
     if (this.options.closeOnExit) this.closeEmitter.fire(code ?? 1);
     else this.writeEmitter.fire('Press any key to close the terminal.\r\n');
   }

@@ -87,10 +87,11 @@ export class TerminalProvider implements vscode.TerminalProfileProvider, vscode.
       onSize: (cols, rows) => {
         transcript.size = { cols, rows };
       },
-      onExit: (code) => {
+      onExit: (code, lost) => {
         transcript.exited = true;
         transcript.exitCode = code;
-        this.log.write('debug', `[terminal] shell exited with code ${code ?? 'unknown'}`);
+        if (lost) this.log.write('warn', `[terminal] ${name} ended: the connection to Docker was lost (${lost.message})`);
+        else this.log.write('debug', `[terminal] shell exited with code ${code ?? 'unknown'}`);
       },
     });
     return { name, pty, iconPath: new vscode.ThemeIcon('vm') };

@@ -97,7 +97,9 @@ export function dialSocket(socketPath: string, req: DialRequest, signal: AbortSi
     };
     // No agent: a hijacked socket must never go back to a pool, and a unix connection costs ~0.1 ms.
     // (`agent: false` would still make a throwaway Agent, which derives that server name.)
-    const r = request({ path, method: req.method, headers, signal, createConnection: () => createConnection(socketPath) });
+    // `socketPath` stays although createConnection makes the socket: VS Code's extension host patches
+    // http.request and gives every request without it a proxy agent (which dials localhost:80).
+    const r = request({ socketPath, path, method: req.method, headers, signal, createConnection: () => createConnection(socketPath) });
     if (req.hijack) {
       r.on('upgrade', (_res: IncomingMessage, socket: Duplex, head: Buffer) =>
         settle(() => {

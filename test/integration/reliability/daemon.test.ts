@@ -155,6 +155,7 @@ describe('the Docker daemon stops and comes back', () => {
       const errors: unknown[] = [];
       let errorAt = 0;
       let exitAt = 0;
+      let lost: unknown;
       const abort = new AbortController();
       try {
         const onError = (e: unknown) => {
@@ -164,7 +165,10 @@ describe('the Docker daemon stops and comes back', () => {
         service.watch(ref, (s) => states.push(s.state), onError, abort.signal);
         await until('the watch reports running', () => states.at(-1) === 'running', 10_000);
         const session = await service.openSession(ref, { cols: 80, rows: 24 }, ctx());
-        session.onExit(() => (exitAt = Date.now()));
+        session.onExit((_code, reason) => {
+          exitAt = Date.now();
+          lost = reason;
+        });
 
         const before = states.length;
         const stoppedAt = Date.now();
@@ -173,6 +177,9 @@ describe('the Docker daemon stops and comes back', () => {
         await until('the watch reports the stream ended', () => errors.length > 0, PROMPT_MS);
         await until('the terminal session ends', () => exitAt > 0, PROMPT_MS);
         console.log(`idle: watch onError ${errorAt - stoppedAt} ms, terminal onExit ${exitAt - stoppedAt} ms after SIGTERM (dockerd exited after ${goneAt - stoppedAt} ms)`);
+        // The terminal says why it ended (the extension prints it), not just "exit code unknown".
+        assert.ok(lost !== undefined, 'onExit must say the connection to the engine was lost');
+        isDaemonGone(lost);
 
         await startDaemon();
         const truth = (await docker.getContainer(up.containerId).inspect()).State.Status;
