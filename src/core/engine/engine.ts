@@ -509,7 +509,12 @@ export class DockerEngine implements Engine {
    */
   private async killExec(execId: string): Promise<void> {
     try {
-      const info = await this.inspectExec(execId, AbortSignal.timeout(DEFAULT_TIMEOUTS.ping));
+      let info = await this.inspectExec(execId, AbortSignal.timeout(DEFAULT_TIMEOUTS.ping));
+      // The engine records the pid a moment after the process starts (it may have printed already).
+      for (let i = 0; i < 40 && info.Running && !info.Pid; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        info = await this.inspectExec(execId, AbortSignal.timeout(DEFAULT_TIMEOUTS.ping));
+      }
       if (!info.Running || !info.Pid || !info.ContainerID || this.endpoint.kind !== 'unix' || process.platform !== 'linux') return;
       const cgroup = readFileSync(`/proc/${info.Pid}/cgroup`, 'utf8');
       if (!cgroup.includes(info.ContainerID)) return;
@@ -551,9 +556,12 @@ export class DockerEngine implements Engine {
         stream.on('data', (c: Buffer) => demux.push(c));
       }
       const ended = waitForEnd(stream);
+      // On abort the process is killed before the call settles: a caller that sees `cancelled` can
+      // count on the process being gone (bounded, so a hung engine cannot hold the cancel up).
+      let killed: Promise<void> | undefined;
       const onAbort = () => {
         stream.destroy();
-        void this.killExec(execId);
+        killed = Promise.race([this.killExec(execId), new Promise<void>((r) => setTimeout(r, 3000).unref())]);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       try {
@@ -566,9 +574,13 @@ export class DockerEngine implements Engine {
           }
         }
         await ended;
+      } catch (e) {
+        if (killed) await killed;
+        throw e;
       } finally {
         signal.removeEventListener('abort', onAbort);
       }
+      if (killed) await killed;
       if (signal.aborted) throw new Error('aborted');
       let info = await this.inspectExec(execId, signal);
       // The stream can close a moment before the engine records the exit code.
