@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const vscodePaths = [{ name: 'vscode', message: 'src/core and src/cli never import vscode: the core is shared by the CLI and the extension.' }];
 const noVscodePatterns = [{ group: ['**/extension/**', '**/extension'], message: 'the core and CLI never depend on the VS Code layer.' }];
 // Every CLI command would pay for loading these at start: use src/core/lazyNode.ts (type imports are fine).
-const lazyOnly = ['node:crypto', 'node:zlib', 'node:child_process', 'node:https', 'dockerode'].map((name) => ({
+const lazyOnly = ['node:crypto', 'node:zlib', 'node:child_process', 'node:http', 'node:https', 'dockerode'].map((name) => ({
   name,
   allowTypeImports: true,
   message: 'load it on first use through src/core/lazyNode.ts: a top-level import slows every berth command.',

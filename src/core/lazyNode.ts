@@ -1,7 +1,7 @@
 /**
  * Node built-ins that most commands never touch, loaded on first use. A top-level import is paid by
  * every `berth exec` before it reaches Docker: node:crypto ~2-3 ms, node:zlib ~1.5 ms,
- * node:child_process ~0.7 ms, on a start budget of ~25 ms (measured with require timings on this
+ * node:child_process ~0.7 ms, node:http ~1.5 ms (the engine is spoken to with httpLite.ts), on a start budget of ~25 ms (measured with require timings on this
  * project's 2-core machines). ESLint keeps value imports of these modules out of src/core and
  * src/cli, except here.
  *
@@ -11,6 +11,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the point of this file: deferred loading */
 import type * as Crypto from 'node:crypto';
 import type * as ChildProcess from 'node:child_process';
+import type * as Http from 'node:http';
 import type * as Zlib from 'node:zlib';
 
 export function nodeCrypto(): typeof Crypto {
@@ -19,6 +20,10 @@ export function nodeCrypto(): typeof Crypto {
 
 export function nodeZlib(): typeof Zlib {
   return require('node:zlib') as typeof Zlib;
+}
+
+export function nodeHttp(): typeof Http {
+  return require('node:http') as typeof Http;
 }
 
 export function nodeChildProcess(): typeof ChildProcess {

@@ -4,7 +4,6 @@
  * keep-alive connection pool, and passes through the same deadline and error mapping.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../errors';
@@ -333,7 +332,7 @@ export class DockerEngine implements Engine {
       });
     try {
       await this.call(ctx, { signal }, DEFAULT_TIMEOUTS.pull, async (s) => {
-        const res = await this.dial<IncomingMessage>({ path: '/images/create?', method: 'POST', options: pullQuery(ref), isStream: true }, s);
+        const res = await this.dial<Readable>({ path: '/images/create?', method: 'POST', options: pullQuery(ref), isStream: true }, s);
         let failure: string | undefined;
         const lines = new LineSplitter();
         res.on('data', (chunk: Buffer) => {
@@ -402,9 +401,9 @@ export class DockerEngine implements Engine {
     if (spec.pull) query.pull = 1;
     try {
       return await this.call(ctx, { signal, timeoutMs: 0 }, 0, async (s) => {
-        let res: IncomingMessage;
+        let res: Readable;
         try {
-          res = await this.dial<IncomingMessage>(
+          res = await this.dial<Readable>(
             { path: '/build?', method: 'POST', options: query, isStream: true, file: tar, headers: { 'Content-Type': 'application/x-tar' } },
             s,
           );
@@ -630,7 +629,7 @@ export class DockerEngine implements Engine {
   async events(filter: { labels: LabelFilter }, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onEnd?: (error?: Error) => void): Promise<void> {
     const ctx = { action: 'stream events' };
     const filters = JSON.stringify({ type: ['container'], label: labelFilters(filter.labels) });
-    const res = await this.call(ctx, { signal }, DEFAULT_TIMEOUTS.query, (s) => this.dial<IncomingMessage>({ path: '/events?', method: 'GET', options: { filters }, isStream: true }, s));
+    const res = await this.call(ctx, { signal }, DEFAULT_TIMEOUTS.query, (s) => this.dial<Readable>({ path: '/events?', method: 'GET', options: { filters }, isStream: true }, s));
     // From here the stream lives until aborted: the call's deadline no longer applies.
     const lines = new LineSplitter();
     let ended = false;
@@ -696,7 +695,7 @@ export class DockerEngine implements Engine {
 
   getContainerLogs(id: string, options: CallOptions & { tail?: number } = {}): Promise<string> {
     return this.call({ action: 'read container logs' }, options, DEFAULT_TIMEOUTS.query, async (s) => {
-      const res = await this.dial<IncomingMessage>(
+      const res = await this.dial<Readable>(
         { path: `/containers/${encodeURIComponent(id)}/logs?`, method: 'GET', options: { stdout: 1, stderr: 1, tail: options.tail ?? 100 }, isStream: true },
         s,
       );

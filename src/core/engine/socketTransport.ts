@@ -1,13 +1,13 @@
 /**
- * The Engine API over a local unix socket with node:http alone. It does for DockerEngine what
- * docker-modem's `dial` does (same request conventions, same error shape), without loading dockerode:
- * loading and setting it up costs 15-20 ms of every CLI command, as long as the engine calls
- * themselves. Other endpoints (tcp, TLS, ssh) still go through dockerode.
+ * The Engine API over a local unix socket, spoken with Berth's own small HTTP/1.1 client (httpLite.ts).
+ * It does for DockerEngine what docker-modem's `dial` does (same request conventions, same error
+ * shape), without loading dockerode (15-20 ms of every CLI command) or node:http (~8 ms more). Raw
+ * sockets also keep clear of VS Code's extension host, which patches http.request to add proxies.
+ * Other endpoints (tcp, TLS, ssh) go through dockerode.
  */
-import { request, type IncomingMessage } from 'node:http';
-import { createConnection } from 'node:net';
 import { stringify } from 'node:querystring';
-import { addAbortSignal, type Duplex, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { bodyStream, exchange, readBody } from './httpLite';
 
 /** One exchange, in docker-modem's terms (the request shape DockerEngine builds). */
 export interface DialRequest {
@@ -59,74 +59,45 @@ function parseBody(buffer: Buffer): unknown {
   }
 }
 
-export function dialSocket(socketPath: string, req: DialRequest, signal: AbortSignal, okStatuses: Record<number, boolean>): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const opts = req.options ?? {};
-    let path = req.path;
-    if (path.endsWith('?')) {
-      const query = (opts._query as Record<string, unknown> | undefined) ?? opts;
-      path = Object.keys(opts).length > 0 ? path + engineQuery(query) : path.slice(0, -1);
+export async function dialSocket(socketPath: string, req: DialRequest, signal: AbortSignal, okStatuses: Record<number, boolean>): Promise<unknown> {
+  const opts = req.options ?? {};
+  let path = req.path;
+  if (path.endsWith('?')) {
+    const query = (opts._query as Record<string, unknown> | undefined) ?? opts;
+    path = Object.keys(opts).length > 0 ? path + engineQuery(query) : path.slice(0, -1);
+  }
+  const headers: Record<string, string | number> = { Host: 'docker', ...req.headers };
+  let body: string | Readable | undefined;
+  if (req.file) {
+    body = req.file;
+    headers['Content-Type'] ??= 'application/tar';
+  } else if (req.method === 'POST') {
+    const text = JSON.stringify(opts._body ?? opts);
+    if (req.allowEmpty || (text !== '{}' && text !== '""')) {
+      body = text;
+      headers['Content-Type'] ??= 'application/json';
     }
-    // An explicit Host header, and no agent at all (below), spare Node deriving a host and TLS server
-    // name: its first IPv6 check compiles a large regex (~5 ms of every command).
-    const headers: Record<string, string | number> = { Host: 'docker', ...req.headers };
-    let data: string | Readable | undefined;
-    if (req.file) {
-      data = req.file;
-      headers['Content-Type'] ??= 'application/tar';
-    } else if (req.method === 'POST') {
-      const text = JSON.stringify(opts._body ?? opts);
-      if (req.allowEmpty || (text !== '{}' && text !== '""')) {
-        data = text;
-        headers['Content-Type'] ??= 'application/json';
-      }
-    }
-    if (typeof data === 'string') headers['Content-Length'] = Buffer.byteLength(data);
-    else if (req.method === 'PUT' || req.hijack || req.openStdin) headers['Transfer-Encoding'] = 'chunked';
-    if (req.hijack) {
-      headers.Connection = 'Upgrade';
-      headers.Upgrade = 'tcp';
-    }
+  }
+  if (req.hijack) {
+    headers.Connection = 'Upgrade';
+    headers.Upgrade = 'tcp';
+  } else {
+    headers.Connection = 'close';
+  }
 
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (!settled) {
-        settled = true;
-        f();
-      }
-    };
-    // No agent: a hijacked socket must never go back to a pool, and a unix connection costs ~0.1 ms.
-    // (`agent: false` would still make a throwaway Agent, which derives that server name.)
-    // `socketPath` stays although createConnection makes the socket: VS Code's extension host patches
-    // http.request and gives every request without it a proxy agent (which dials localhost:80).
-    const r = request({ socketPath, path, method: req.method, headers, signal, createConnection: () => createConnection(socketPath) });
-    if (req.hijack) {
-      r.on('upgrade', (_res: IncomingMessage, socket: Duplex, head: Buffer) =>
-        settle(() => {
-          if (head.length > 0) socket.unshift(head);
-          resolve(socket);
-        }),
-      );
-    }
-    r.on('response', (res: IncomingMessage) => {
-      const ok = okStatuses[res.statusCode ?? 0] === true;
-      if (ok && req.isStream) return settle(() => resolve(res));
-      addAbortSignal(signal, res);
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (e) => settle(() => reject(e)));
-      res.on('end', () => {
-        const body = parseBody(Buffer.concat(chunks));
-        settle(() => (ok ? resolve(body) : reject(new EngineHttpError(res.statusCode ?? 0, body))));
-      });
-    });
-    r.on('error', (e) => settle(() => reject(e)));
-
-    if (typeof data === 'string') r.end(data);
-    else if (data) {
-      data.on('error', (e) => r.destroy(e));
-      data.pipe(r);
-    } else if (req.openStdin) r.flushHeaders();
-    else r.end();
-  });
+  const ex = await exchange(socketPath, { method: req.method, path, headers, body }, signal);
+  const ok = okStatuses[ex.statusCode] === true;
+  if (req.hijack && (ex.statusCode === 101 || ok)) {
+    // The raw connection is the caller's now: stdin goes in, the exec's output comes out.
+    if (ex.rest.length > 0) ex.socket.unshift(ex.rest);
+    // Until the caller listens, an error must not crash the process (callers add their own).
+    ex.socket.on('error', () => undefined);
+    ex.socket.resume();
+    return ex.socket;
+  }
+  if (ok && req.isStream) return bodyStream(ex, req.method, signal);
+  const data = await readBody(ex, req.method, signal);
+  const parsed = parseBody(data);
+  if (ok) return parsed;
+  throw new EngineHttpError(ex.statusCode, parsed);
 }

@@ -3,7 +3,7 @@
  * image (`customizations.berth.production.target`, else the last stage), run it on 127.0.0.1 and
  * wait for its healthcheck, stop it.
  */
-import { request } from 'node:http';
+import { nodeHttp } from '../lazyNode';
 import { readFile } from 'node:fs/promises';
 import { locate, parseJsonc, type ReadConfigResult } from '../config';
 import type { DockerfileConfig } from '../config/types';
@@ -118,7 +118,7 @@ export function publishedPorts(details: ContainerDetails): ProductionPort[] {
 
 function httpGet(url: string, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'GET', timeout: timeoutMs, signal }, (res) => {
+    const req = nodeHttp().request(url, { method: 'GET', timeout: timeoutMs, signal }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       resolve(status >= 200 && status < 400 ? { ok: true, detail: `HTTP ${status}` } : { ok: false, detail: `HTTP ${status}` });
