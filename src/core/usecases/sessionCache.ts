@@ -5,7 +5,7 @@
  * (keyed by id and State.StartedAt). The truth stays in the container (hook markers); a lost or stale
  * cache only costs time.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface SessionEntry {
@@ -19,9 +19,22 @@ export interface SessionEntry {
   hooksSettled?: boolean;
 }
 
+/** Entries of containers removed outside Berth are never forgotten explicitly: they go after this. */
+export const SESSION_MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+/** Below this many entries the folder is not even looked through. */
+const PRUNE_ABOVE = 32;
+
 export class SessionCache {
-  /** @param dir where entries live; undefined turns the cache off (every lookup misses). */
-  constructor(private readonly dir: string | undefined) {}
+  private pruned = false;
+
+  /**
+   * @param dir where entries live; undefined turns the cache off (every lookup misses).
+   * @param now the clock, for tests of pruning.
+   */
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private file(containerId: string): string | undefined {
     return this.dir && /^[0-9a-f]{12,64}$/.test(containerId) ? join(this.dir, `${containerId}.json`) : undefined;
@@ -50,9 +63,32 @@ export class SessionCache {
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
       await rename(tmp, file);
+      await this.prune();
     } catch {
       // A cache that cannot be written only costs time.
     }
+  }
+
+  /**
+   * Removes entries not written for SESSION_MAX_AGE_MS (their containers were removed outside Berth,
+   * or stopped long ago: a later start makes a new entry anyway). They hold probed environments, so
+   * they should not pile up. Once per process, and only when there are more than a few entries.
+   */
+  async prune(): Promise<number> {
+    if (this.pruned || !this.dir) return 0;
+    this.pruned = true;
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{12,64}\.json$/.test(n));
+    if (names.length <= PRUNE_ABOVE) return 0;
+    let removed = 0;
+    for (const name of names) {
+      const file = join(this.dir, name);
+      const st = await stat(file).catch(() => undefined);
+      if (st && this.now() - st.mtimeMs > SESSION_MAX_AGE_MS) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async forget(containerId: string): Promise<void> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SessionCache } from '../../../../src/core/usecases/sessionCache';
+import { SESSION_MAX_AGE_MS, SessionCache } from '../../../../src/core/usecases/sessionCache';
 
 const ID = 'a'.repeat(64);
 
@@ -27,5 +27,38 @@ describe('SessionCache', () => {
     const odd = await cache.load('../etc/passwd', 't');
     await cache.save(odd);
     assert.deepEqual(odd.userEnv, {});
+  });
+
+  it('prunes entries not written for two weeks, once there are more than a few, and keeps the rest', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'berth-cache-')), 'containers');
+    await mkdir(dir);
+    const now = Date.now();
+    const old = new Date(now - SESSION_MAX_AGE_MS - 60_000);
+    for (let i = 0; i < 40; i++) {
+      const file = join(dir, `${i.toString(16).padStart(2, '0').repeat(6)}.json`);
+      await writeFile(file, '{}');
+      if (i < 30) await utimes(file, old, old);
+    }
+    await writeFile(join(dir, 'not-an-entry.txt'), 'x');
+    await utimes(join(dir, 'not-an-entry.txt'), old, old);
+    const cache = new SessionCache(dir, () => now);
+    await cache.save(await cache.load(ID, 't1'));
+    const left = await readdir(dir);
+    assert.equal(left.length, 10 + 1 + 1, left.join(' ')); // the 10 recent ones, the new entry, the stranger
+    assert.ok(left.includes(`${ID}.json`) && left.includes('not-an-entry.txt'));
+    assert.equal(await cache.prune(), 0, 'once per process');
+  });
+
+  it('leaves a small folder alone, whatever the age of its entries', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'berth-cache-')), 'containers');
+    await mkdir(dir);
+    const old = new Date(Date.now() - 2 * SESSION_MAX_AGE_MS);
+    for (let i = 0; i < 5; i++) {
+      const file = join(dir, `${String(i).repeat(12)}.json`);
+      await writeFile(file, '{}');
+      await utimes(file, old, old);
+    }
+    assert.equal(await new SessionCache(dir).prune(), 0);
+    assert.equal((await readdir(dir)).length, 5);
   });
 });
