@@ -15,7 +15,7 @@ import type { ContainerWatch } from './containerWatch';
 import { errorInfo, isCancellation, isEngineUnavailable } from './errorInfo';
 import type { BerthLog } from './log';
 import { type SpecEntry, type Specs, specLabel } from './specs';
-import { type HookResult, renderStatusReport } from './statusReport';
+import { describeMount, type HookResult, renderStatusReport } from './statusReport';
 import { progressMessage, reduceActivity } from './statusModel';
 import type { StatusDocument } from './statusDocument';
 import type { TaskProvider } from './taskProvider';
@@ -277,7 +277,7 @@ export class CommandCenter implements vscode.Disposable {
   private async showStatus(): Promise<void> {
     const ref = this.requireRef();
     const status = await this.service.status(ref, { events: this.log.sink, env: process.env });
-    await this.statusDoc.show(renderStatusReport(status, { failure: this.state.state.failure?.message, hookResults: this.hookResults }));
+    await this.statusDoc.show(renderStatusReport(status, { failure: this.state.state.failure?.message, hookResults: this.hookResults, mounts: status.mounts.map(describeMount) }));
   }
 
   /** Opens the spec, at `location` when given, else at the last error's place when it is in that spec. */

@@ -38,6 +38,11 @@ function describeHookResult(h: HookResult): string {
   }
 }
 
+/** One mount as the status document lists it: `target ← type source (read-only)`. */
+export function describeMount(m: StatusResult['mounts'][number]): string {
+  return `${m.target} ← ${m.type}${m.source ? ` ${m.source}` : ''}${m.readOnly ? ' (read-only)' : ''}`;
+}
+
 export function renderStatusReport(s: StatusResult, extras: StatusReportExtras = {}): string {
   const out: string[] = [];
   out.push(`# Dev container: ${s.containerName ?? '(none)'}`, '');

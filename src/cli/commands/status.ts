@@ -15,6 +15,7 @@ export function formatStatus(s: StatusResult): string {
   if (s.composeProjectName) lines.push(`compose:    ${s.composeProjectName}`);
   for (const svc of s.services ?? []) lines.push(`service:    ${svc.name.padEnd(22)} ${svc.state}${svc.containerId ? ` (${svc.containerId.slice(0, 12)})` : ''}`);
   for (const p of s.ports) lines.push(`port:       ${p.containerPort}/${p.protocol} -> ${p.hostIp}:${p.hostPort}`);
+  for (const m of s.mounts) lines.push(`mount:      ${m.target} <- ${m.type}${m.source ? ` ${m.source}` : ''}${m.readOnly ? ' (read-only)' : ''}`);
   for (const h of s.hooks) lines.push(`hook:       ${h.hook.padEnd(22)} ${h.ranAt ? `ran ${h.ranAt}` : 'not run'}`);
   if (s.drift.length === 0 && s.state !== 'none') lines.push('drift:      none (the container matches the spec)');
   for (const d of s.drift) lines.push(`drift:      ${d.input} changed${d.needsRebuild ? ' (rebuild needed)' : ' (applies on the next up)'}`);

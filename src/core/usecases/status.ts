@@ -17,6 +17,7 @@ export async function status(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseCont
     configFile: loaded.configFile,
     workspaceFolder: loaded.config.workspaceFolderHost,
     ports: [],
+    mounts: [],
     hooks: [],
     drift: [],
   };
@@ -35,6 +36,7 @@ export async function status(deps: CoreDeps, ref: WorkspaceRef, ctx: UseCaseCont
     createdAt: details.Created,
     startedAt: running ? details.State.StartedAt : undefined,
     ports: publishedPorts(details),
+    mounts: containerMounts(details),
     remoteUser: remoteUserOf(config, details),
     remoteWorkspaceFolder: config.workspaceFolder,
     hooks: running ? await hookRecords(deps, details, remoteUserOf(config, details), ctx) : [],
@@ -50,6 +52,12 @@ export function publishedPorts(details: ContainerDetails): StatusResult['ports']
     for (const b of bindings ?? []) out.push({ containerPort: Number(port), protocol, hostIp: b.HostIp, hostPort: Number(b.HostPort) });
   }
   return out;
+}
+
+export function containerMounts(details: ContainerDetails): StatusResult['mounts'] {
+  return (details.Mounts ?? [])
+    .map((m) => ({ type: m.Type, source: m.Type === 'volume' ? (m.Name ?? m.Source) : m.Source, target: m.Destination, readOnly: m.RW === false }))
+    .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
 }
 
 async function hookRecords(deps: CoreDeps, details: ContainerDetails, user: string, ctx: UseCaseContext): Promise<HookRecord[]> {

@@ -103,6 +103,8 @@ export interface StatusResult {
   createdAt?: string;
   startedAt?: string;
   ports: { containerPort: number; protocol: string; hostIp: string; hostPort: number }[];
+  /** What the container mounts (the workspace, `mounts`, volumes), as the engine reports it. */
+  mounts: ContainerMountInfo[];
   remoteUser?: string;
   remoteWorkspaceFolder?: string;
   hooks: HookRecord[];
@@ -112,6 +114,15 @@ export interface StatusResult {
   composeProjectName?: string;
   /** Compose dev containers: every container of the project, by service (sorted by name). */
   services?: ComposeServiceState[];
+}
+
+export interface ContainerMountInfo {
+  /** `bind`, `volume`, `tmpfs`, … */
+  type: string;
+  /** Host path for a bind, the volume's name for a volume (empty for tmpfs). */
+  source: string;
+  target: string;
+  readOnly: boolean;
 }
 
 /** One service container of a Compose dev container's project. */

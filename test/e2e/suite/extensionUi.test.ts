@@ -32,7 +32,7 @@ class FakeCore {
   upScript: (ctx: UseCaseContext) => Promise<void> = async () => undefined;
 
   constructor(folder: string, configFile: string) {
-    this.status = { state: 'exited', configFile, workspaceFolder: folder, containerName: 'fake', ports: [], hooks: [], drift: [] };
+    this.status = { state: 'exited', configFile, workspaceFolder: folder, containerName: 'fake', ports: [], mounts: [], hooks: [], drift: [] };
   }
 
   emit(patch: Partial<StatusResult>): void {

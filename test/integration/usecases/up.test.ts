@@ -102,6 +102,11 @@ describe('up, exec, status, stop, down (image spec with every hook form)', () =>
     assert.equal(s.state, 'running');
     assert.equal(s.containerId, containerId);
     assert.deepEqual(s.ports, [{ containerPort: 18931, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18931 }]);
+    // The named volume, the workspace bind and the tmpfs, by target.
+    assert.deepEqual(
+      s.mounts.map((m) => `${m.target} ${m.type} ${m.type === 'volume' ? m.source.replace(/-[0-9a-v]{52}$/, '-ID') : m.source}`),
+      ['/data volume berth-test-ID', '/scratch tmpfs ', `/workspaces/image-hooks bind ${ws.folder}`],
+    );
     assert.ok(s.hooks.find((h) => h.hook === 'postCreateCommand')?.ranAt);
     assert.deepEqual(s.drift, []);
   });

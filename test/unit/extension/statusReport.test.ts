@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StatusResult } from '../../../src/core/usecases/types';
-import { renderStatusReport } from '../../../src/extension/statusReport';
+import { describeMount, renderStatusReport } from '../../../src/extension/statusReport';
 
 const running: StatusResult = {
   state: 'running',
@@ -13,6 +13,10 @@ const running: StatusResult = {
   remoteUser: 'node',
   remoteWorkspaceFolder: '/workspaces/app',
   ports: [{ containerPort: 3000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 3000 }],
+  mounts: [
+    { type: 'bind', source: '/h/app', target: '/workspaces/app', readOnly: false },
+    { type: 'volume', source: 'app-cache', target: '/cache', readOnly: true },
+  ],
   hooks: [{ hook: 'postCreateCommand', ranAt: '2026-01-01T00:00:00Z' }, { hook: 'postStartCommand' }],
   drift: [{ input: 'Dockerfile', needsRebuild: true }, { input: 'remoteEnv', needsRebuild: false }],
 };
@@ -31,8 +35,13 @@ describe('renderStatusReport', () => {
     assert.match(md, /`0123456789ab`/);
   });
 
+  it('lists the mounts the container has, read-only ones marked', () => {
+    const md = renderStatusReport(running, { mounts: running.mounts.map(describeMount) });
+    assert.match(md, /## Mounts\n\n- `\/workspaces\/app ← bind \/h\/app`\n- `\/cache ← volume app-cache \(read-only\)`/);
+  });
+
   it('says plainly when there is no container', () => {
-    const md = renderStatusReport({ state: 'none', configFile: '/c', workspaceFolder: '/w', ports: [], hooks: [], drift: [] }, { failure: 'boom' });
+    const md = renderStatusReport({ state: 'none', configFile: '/c', workspaceFolder: '/w', ports: [], mounts: [], hooks: [], drift: [] }, { failure: 'boom' });
     assert.match(md, /\| State \| no container \|/);
     assert.match(md, /No published ports/);
     assert.match(md, /No container to compare/);
