@@ -109,25 +109,18 @@ export async function readConfig(options: ReadConfigOptions): Promise<ReadConfig
   // plain reuse) never load node:crypto. Hence getters, and no object spread of these contexts here.
   let id: string | undefined;
   const lazyId = () => (id ??= devcontainerId(labels));
-  const base: SubstitutionContext = {
+  const context = (containerWorkspaceFolder?: string): SubstitutionContext => ({
     platform: options.platform,
     env: options.env,
     localWorkspaceFolder: workspaceFolder,
     get devcontainerId() {
       return lazyId();
     },
-  };
+    ...(containerWorkspaceFolder === undefined ? {} : { containerWorkspaceFolder }),
+  });
   // workspaceFolder is substituted first: `${containerWorkspaceFolder}` elsewhere is its value.
-  const ws = typeof original.workspaceFolder === 'string' ? substituteString(original.workspaceFolder, base) : '';
-  const ctx: SubstitutionContext = {
-    platform: options.platform,
-    env: options.env,
-    localWorkspaceFolder: workspaceFolder,
-    get devcontainerId() {
-      return lazyId();
-    },
-    containerWorkspaceFolder: ws || defaultWorkspaceFolder(original, { workspaceFolder, platform: options.platform }),
-  };
+  const ws = typeof original.workspaceFolder === 'string' ? substituteString(original.workspaceFolder, context()) : '';
+  const ctx = context(ws || defaultWorkspaceFolder(original, { workspaceFolder, platform: options.platform }));
   const report = (p: VariableProblem) => diagnostics.push({ severity: p.severity, message: p.message, location: locate(doc, p.path) });
   const substituted = substitute(original, ctx, report);
 
