@@ -28,5 +28,5 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts', 'src/cli/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', noVscode] } },
   { files: ['src/core/lazyNode.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: vscodePaths, patterns: noVscodePatterns }] } },
-  { files: ['**/*.mjs', '**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -54,10 +54,22 @@ export function publishedPorts(details: ContainerDetails): StatusResult['ports']
   return out;
 }
 
+/**
+ * The container's mounts by target. Docker lists tmpfs mounts in `Mounts`; Podman (4.3) only in
+ * `HostConfig.Tmpfs` (target → options), so both are read.
+ */
 export function containerMounts(details: ContainerDetails): StatusResult['mounts'] {
-  return (details.Mounts ?? [])
-    .map((m) => ({ type: m.Type, source: m.Type === 'volume' ? (m.Name ?? m.Source) : m.Source, target: m.Destination, readOnly: m.RW === false }))
-    .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  const mounts: StatusResult['mounts'] = (details.Mounts ?? []).map((m) => ({
+    type: m.Type,
+    source: m.Type === 'volume' ? (m.Name ?? m.Source) : m.Source,
+    target: m.Destination,
+    readOnly: m.RW === false,
+  }));
+  const tmpfs = (details.HostConfig as { Tmpfs?: Record<string, string> } | undefined)?.Tmpfs ?? {};
+  for (const [target, options] of Object.entries(tmpfs)) {
+    if (!mounts.some((m) => m.target === target)) mounts.push({ type: 'tmpfs', source: '', target, readOnly: options.split(',').includes('ro') });
+  }
+  return mounts.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
 }
 
 async function hookRecords(deps: CoreDeps, details: ContainerDetails, user: string, ctx: UseCaseContext): Promise<HookRecord[]> {
