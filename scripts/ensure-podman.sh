@@ -37,7 +37,7 @@ if ! ping; then
   # setsid: the service must outlive the shell that started it (CI steps, test runners). cd /: its
   # conmons inherit its working folder, and one that is deleted later (a removed checkout) makes every
   # container start fail with "write child: broken pipe" ("conmon: Failed to get working directory").
-  (cd / && setsid podman system service --time=0 "unix://$sock" >"$confdir/service.log" 2>&1 </dev/null &)
+  (cd / && exec setsid podman system service --time=0 "unix://$sock" >"$confdir/service.log" 2>&1 </dev/null) &
   ok=""
   for _ in $(seq 1 120); do
     if ping; then ok=1; break; fi
