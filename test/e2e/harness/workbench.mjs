@@ -192,23 +192,27 @@ export class Workbench {
    */
   async runCommand(title, timeout = 30 * SECOND) {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+    const deadline = Date.now() + timeout;
+    // The palette lists what is registered when it opens: a command contributed a moment later (the
+    // terminal's, early in a window's life) needs the palette opened again, so each try is short.
     for (let attempt = 0; ; attempt++) {
       await this.focusWorkbench();
       await this.page.keyboard.press('F1');
       try {
         await input.waitFor({ state: 'visible', timeout: 10 * SECOND });
+        await input.fill(`>${title}`);
+        await row.waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(8 * SECOND, deadline - Date.now())) });
         break;
       } catch (e) {
-        if (attempt >= 2) throw e;
+        if (Date.now() < deadline && attempt < 5) {
+          await this.page.keyboard.press('Escape').catch(() => {});
+          await this.page.waitForTimeout(500);
+          continue;
+        }
+        const rows = await this.page.locator('.quick-input-list .monaco-list-row').allTextContents().catch(() => []);
+        throw new Error(`no command "${title}" in the palette after ${attempt + 1} tries; it shows: ${JSON.stringify(rows.slice(0, 10))}`, { cause: e });
       }
-    }
-    await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout });
-    } catch (e) {
-      const rows = await this.page.locator('.quick-input-list .monaco-list-row').allTextContents().catch(() => []);
-      throw new Error(`no command "${title}" in the palette; it shows: ${JSON.stringify(rows.slice(0, 10))}`, { cause: e });
     }
     await row.click();
     // Done when the palette closed or turned into the command's own picker (Go to File, Go to Line).
