@@ -2,36 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ComposeConfig } from '../../../../src/core/config/types';
 import { composeFileVersion, composeOverride, escapeDollars } from '../../../../src/core/compose/override';
+import { composeConfig } from '../container/configFixture';
 
 function config(over: Partial<ComposeConfig> = {}): ComposeConfig {
-  return {
-    kind: 'compose',
+  return composeConfig({
     composeFiles: ['/w/.devcontainer/docker-compose.yml'],
-    service: 'app',
     configFile: '/w/.devcontainer/devcontainer.json',
     workspaceFolderHost: '/w',
     workspaceFolder: '/workspaces/w',
-    mounts: [],
-    runArgs: [],
-    appPort: [],
-    forwardPorts: [],
-    portsAttributes: {},
-    containerEnv: {},
-    remoteEnv: {},
-    updateRemoteUserUID: true,
-    userEnvProbe: 'loginInteractiveShell',
-    overrideCommand: false,
-    shutdownAction: 'stopCompose',
-    init: false,
-    privileged: false,
-    capAdd: [],
-    securityOpt: [],
-    hooks: { onCreateCommand: [], updateContentCommand: [], postCreateCommand: [], postStartCommand: [], postAttachCommand: [] },
-    waitFor: 'updateContentCommand',
-    features: {},
-    customizations: {},
     ...over,
-  };
+  });
 }
 
 const ids = { 'devcontainer.local_folder': '/w', 'devcontainer.config_file': '/w/.devcontainer/devcontainer.json' };

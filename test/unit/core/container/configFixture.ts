@@ -1,5 +1,5 @@
-/** A ResolvedConfig with every default filled, for the container planner tests. */
-import type { DockerfileConfig, ImageConfig } from '../../../../src/core/config/types';
+/** A ResolvedConfig with every default filled, for the container planner and Compose tests. */
+import type { ComposeConfig, DockerfileConfig, ImageConfig } from '../../../../src/core/config/types';
 
 const common = {
   configFile: '/home/u/proj/.devcontainer/devcontainer.json',
@@ -40,6 +40,20 @@ export function dockerfileConfig(over: Partial<DockerfileConfig> = {}): Dockerfi
     buildArgs: {},
     cacheFrom: [],
     buildOptions: [],
+    ...over,
+  };
+}
+
+/** A Compose config as the reader makes it: no workspaceMount (Compose mounts it), no keep-alive. */
+export function composeConfig(over: Partial<ComposeConfig> = {}): ComposeConfig {
+  const { workspaceMount: _none, ...rest } = common;
+  return {
+    ...rest,
+    kind: 'compose',
+    composeFiles: ['/home/u/proj/.devcontainer/docker-compose.yml'],
+    service: 'app',
+    overrideCommand: false,
+    shutdownAction: 'stopCompose',
     ...over,
   };
 }
