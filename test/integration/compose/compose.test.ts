@@ -45,6 +45,24 @@ async function volumeExists(name: string): Promise<boolean> {
     .catch(() => false);
 }
 
+/**
+ * For a describe on its own copy of compose-basic with its own state folder: registers the before and
+ * after that make and remove them (with the Compose projects made for it). Read the fields in tests.
+ */
+function useComposeBasic(): { ws: TempWorkspace; stateDir: string } {
+  const suite = {} as { ws: TempWorkspace; stateDir: string };
+  before(async () => {
+    suite.ws = await tempWorkspace('compose-basic');
+    suite.stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
+  });
+  after(async () => {
+    if (suite.ws) await removeComposeProjects(await composeProjectsOf(suite.ws.folder));
+    await suite.ws?.cleanup();
+    if (suite.stateDir) await rm(suite.stateDir, { recursive: true, force: true });
+  });
+  return suite;
+}
+
 describe('Compose dev container: app + web (compose-basic)', () => {
   let ws: TempWorkspace;
   let stateDir: string;
@@ -298,59 +316,37 @@ describe('Compose dev container errors', () => {
 });
 
 describe('Compose dev container made by the reference CLI', () => {
-  let ws: TempWorkspace;
-  let stateDir: string;
-
-  before(async () => {
-    ws = await tempWorkspace('compose-basic');
-    stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
-  });
-  after(async () => {
-    if (ws) await removeComposeProjects(await composeProjectsOf(ws.folder));
-    await ws?.cleanup();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-  });
+  const suite = useComposeBasic();
 
   it('is found and reused by Berth, with the reference default workspace folder (no mount there)', async (t) => {
     if (!(await needDocker(t))) return;
     const env = { ...process.env };
     delete env.COMPOSE_PROJECT_NAME;
-    const { stdout } = await promisify(execFile)(process.execPath, [REFERENCE, 'up', '--workspace-folder', ws.folder], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, [REFERENCE, 'up', '--workspace-folder', suite.ws.folder], { env });
     const reference = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { containerId: string; composeProjectName: string };
-    const service = createBerthService({ env: process.env, platform: process.platform, stateDir });
-    const result = await service.up({ workspaceFolder: ws.folder }, context());
+    const service = createBerthService({ env: process.env, platform: process.platform, stateDir: suite.stateDir });
+    const result = await service.up({ workspaceFolder: suite.ws.folder }, context());
     assert.equal(result.containerId, reference.containerId);
     assert.equal(result.composeProjectName, reference.composeProjectName);
     assert.equal(result.action, 'reused');
     assert.equal(result.remoteWorkspaceFolder, '/');
-    assert.equal((await run(service, ws.folder, 'pwd')).output, '/\n');
+    assert.equal((await run(service, suite.ws.folder, 'pwd')).output, '/\n');
   });
 });
 
 describe('Compose dev container with shutdownAction none', () => {
-  let ws: TempWorkspace;
-  let stateDir: string;
-
-  before(async () => {
-    ws = await tempWorkspace('compose-basic');
-    stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
-  });
-  after(async () => {
-    if (ws) await removeComposeProjects(await composeProjectsOf(ws.folder));
-    await ws?.cleanup();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-  });
+  const suite = useComposeBasic();
 
   it('stop stops only the dev container service; up starts it again', async (t) => {
     if (!(await needDocker(t))) return;
-    const file = join(ws.folder, '.devcontainer', 'devcontainer.json');
+    const file = join(suite.ws.folder, '.devcontainer', 'devcontainer.json');
     await writeFile(file, (await readFile(file, 'utf8')).replace('"overrideCommand": true,', '"overrideCommand": true, "shutdownAction": "none",'));
-    const service = createBerthService({ env: process.env, platform: process.platform, stateDir });
-    const result = await service.up({ workspaceFolder: ws.folder }, context());
+    const service = createBerthService({ env: process.env, platform: process.platform, stateDir: suite.stateDir });
+    const result = await service.up({ workspaceFolder: suite.ws.folder }, context());
     const project = result.composeProjectName ?? '';
-    await service.stop({ workspaceFolder: ws.folder }, context());
+    await service.stop({ workspaceFolder: suite.ws.folder }, context());
     assert.deepEqual(await projectStates(project), { app: 'exited', web: 'running' });
-    const again = await service.up({ workspaceFolder: ws.folder }, context());
+    const again = await service.up({ workspaceFolder: suite.ws.folder }, context());
     assert.equal(again.action, 'started');
     assert.deepEqual(await projectStates(project), { app: 'running', web: 'running' });
   });
