@@ -51,6 +51,23 @@ function isDaemonGone(e: unknown): boolean {
   return true;
 }
 
+/**
+ * Stops dockerd while `outcome` (an up, settled as undefined or as its error and when) is running,
+ * and checks that the up fails promptly, saying Docker is gone.
+ */
+async function stopDaemonDuring(label: string, what: string, outcome: Promise<{ e: unknown; at: number } | undefined>): Promise<void> {
+  const stoppedAt = Date.now();
+  await stopDaemon();
+  const goneAt = Date.now();
+  const failed = await outcome;
+  assert.ok(failed, `up must fail when the daemon stops ${what}`);
+  const afterMs = failed.at - goneAt;
+  console.log(`${label}: up rejected ${failed.at - stoppedAt} ms after SIGTERM (dockerd exited after ${goneAt - stoppedAt} ms): ${(failed.e as Error).message}`);
+  isDaemonGone(failed.e);
+  assert.ok(afterMs < PROMPT_MS, `up took ${afterMs} ms after the daemon was gone to notice`);
+  assert.ok(failed.at - stoppedAt < SIGTERM_MS, `up took ${failed.at - stoppedAt} ms after SIGTERM to notice`);
+}
+
 describe('the Docker daemon stops and comes back', () => {
   let build: TempWorkspace;
   let image: TempWorkspace;
@@ -88,16 +105,7 @@ describe('the Docker daemon stops and comes back', () => {
       const pending = service.up({ workspaceFolder: build.folder }, ctx(sink));
       const outcome = pending.then(() => undefined, (e: unknown) => ({ e, at: Date.now() }));
       await until('the slow RUN step starts', () => slowStep, 30_000);
-      const stoppedAt = Date.now();
-      await stopDaemon();
-      const goneAt = Date.now();
-      const failed = await outcome;
-      assert.ok(failed, 'up must fail when the daemon stops during the build');
-      const afterMs = failed.at - goneAt;
-      console.log(`build: up rejected ${failed.at - stoppedAt} ms after SIGTERM (dockerd exited after ${goneAt - stoppedAt} ms): ${(failed.e as Error).message}`);
-      isDaemonGone(failed.e);
-      assert.ok(afterMs < PROMPT_MS, `up took ${afterMs} ms after the daemon was gone to notice`);
-      assert.ok(failed.at - stoppedAt < SIGTERM_MS, `up took ${failed.at - stoppedAt} ms after SIGTERM to notice`);
+      await stopDaemonDuring('build', 'during the build', outcome);
 
       await startDaemon();
       const again = await service.up({ workspaceFolder: build.folder }, ctx());
@@ -119,16 +127,7 @@ describe('the Docker daemon stops and comes back', () => {
       };
       const outcome = service.up({ workspaceFolder: image.folder }, ctx(sink)).then(() => undefined, (e: unknown) => ({ e, at: Date.now() }));
       await until('postCreateCommand starts', () => inHook, 30_000);
-      const stoppedAt = Date.now();
-      await stopDaemon();
-      const goneAt = Date.now();
-      const failed = await outcome;
-      assert.ok(failed, 'up must fail when the daemon stops during a hook');
-      const afterMs = failed.at - goneAt;
-      console.log(`hook: up rejected ${failed.at - stoppedAt} ms after SIGTERM (dockerd exited after ${goneAt - stoppedAt} ms): ${(failed.e as Error).message}`);
-      isDaemonGone(failed.e);
-      assert.ok(afterMs < PROMPT_MS, `up took ${afterMs} ms after the daemon was gone to notice`);
-      assert.ok(failed.at - stoppedAt < SIGTERM_MS, `up took ${failed.at - stoppedAt} ms after SIGTERM to notice`);
+      await stopDaemonDuring('hook', 'during a hook', outcome);
 
       await startDaemon();
       const again = await service.up({ workspaceFolder: image.folder }, ctx());
