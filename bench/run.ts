@@ -1,7 +1,7 @@
 // Berth's CLI against the reference CLI (@devcontainers/cli), side by side in one run. Whole processes
 // are timed, spawn to exit, the way a user or a script sees them; the two tools alternate (ABAB...),
 // each on its own copy of the same workspace, so drift in machine load hits both alike.
-//   npm run bench -- [--n 7] [--warmup 1] [--only a,b,c,d,dbig,base,mem] [--context-mib 64] [--help]
+//   npm run bench -- [--n 7] [--warmup 1] [--only a,b,c,d,dbig,base,mem] [--context-mib 64] [--gap-ms 500] [--help]
 // Needs `npm run build` first (it times dist/cli.js as it is) and a Docker engine with debian:bookworm-slim.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,15 @@ const REFERENCE = join(ROOT, 'node_modules', '@devcontainers', 'cli', 'devcontai
 const IMAGE = 'debian:bookworm-slim';
 const RUN_ID = `${Date.now().toString(36)}`;
 const BENCH_LABEL = `dev.berth.bench=${RUN_ID}`;
+
+/**
+ * Untimed pause after each timed run. A tool may leave work running after it exits: the reference CLI
+ * returns from `up` while its login-shell env probe (`docker exec ... bash -lic`) still runs (66 ms on
+ * after its exit, here), and without a pause that work, and the engine's cleanup after it, lands on the
+ * next run, the other tool's (measured: Berth's (b) 102 ms right after the reference's `up`, 86 ms after
+ * 0.5 s, 84 ms after 2 s). `--gap-ms` sets it; the same pause follows every run of either tool.
+ */
+let gapMs = 500;
 
 interface Options {
   n: number;
@@ -39,16 +48,18 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--memory-mib') o.memoryMiB = Number(next());
     else if (a === '--memory-timeout') o.memoryTimeoutS = Number(next());
     else if (a === '--context-mib') o.contextMiB = Number(next());
+    else if (a === '--gap-ms') gapMs = Number(next());
     // Another build of Berth's CLI, for before/after comparisons.
     else if (a === '--berth') BERTH = resolve(next());
     else if (a === '--skip-memory') o.only.delete('mem');
     else if (a === '--help' || a === '-h') {
-      console.log('npm run bench -- [--n 7] [--warmup 1] [--only a,b,c,d,dbig,base,mem] [--context-mib 64] [--memory-mib 1024] [--memory-timeout 240] [--skip-memory] [--berth dist/cli.js]');
+      console.log('npm run bench -- [--n 7] [--warmup 1] [--only a,b,c,d,dbig,base,mem] [--context-mib 64] [--gap-ms 500] [--memory-mib 1024] [--memory-timeout 240] [--skip-memory] [--berth dist/cli.js]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isInteger(o.n) || o.n < 1) throw new Error('--n takes a positive integer');
   if (!Number.isInteger(o.warmup) || o.warmup < 0) throw new Error('--warmup takes a whole number');
+  if (!Number.isFinite(gapMs) || gapMs < 0) throw new Error('--gap-ms takes a number of milliseconds');
   return o;
 }
 
@@ -225,6 +236,8 @@ async function measured(step: Step, into: Series): Promise<() => void> {
   };
 }
 
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /** Runs `a` and `b` alternately (ABAB...), `warmup` untimed rounds first, `between` untimed after each. */
 async function alternate(n: number, warmup: number, a: Step, b: Step, between?: () => void): Promise<[Series, Series]> {
   const as: Series = { wall: [] };
@@ -232,8 +245,10 @@ async function alternate(n: number, warmup: number, a: Step, b: Step, between?: 
   for (let i = 0; i < warmup + n; i++) {
     const keepA = await measured(a, as);
     between?.();
+    await pause(gapMs);
     const keepB = await measured(b, bs);
     between?.();
+    await pause(gapMs);
     if (i >= warmup) {
       keepA();
       keepB();
@@ -249,6 +264,7 @@ async function repeat(n: number, warmup: number, step: Step, between?: () => voi
   for (let i = 0; i < warmup + n; i++) {
     const keep = await measured(step, out);
     between?.();
+    await pause(gapMs);
     if (i >= warmup) keep();
   }
   return out;
@@ -301,6 +317,7 @@ async function main(): Promise<void> {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
     loadStart: loadStart.map((x) => Math.round(x * 100) / 100),
+    gapMs,
     node: process.version,
     docker: sh('docker', ['version', '--format', '{{.Client.Version}} (engine {{.Server.Version}}, API {{.Server.APIVersion}})']),
     // dist/cli.js alone, or with the bundle it loads (dist/cli-main.js) when the build splits them.
@@ -309,7 +326,7 @@ async function main(): Promise<void> {
   };
   console.log(`machine: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, docker ${machine.docker}`);
   console.log(`berth CLI: ${BERTH} (${(machine.berthCliBytes / 1024).toFixed(0)} KiB of code)`);
-  console.log(`load average at start: ${machine.loadStart.join(' ')} (1, 5, 15 min); N=${opt.n}, warmup ${opt.warmup}`);
+  console.log(`load average at start: ${machine.loadStart.join(' ')} (1, 5, 15 min); N=${opt.n}, warmup ${opt.warmup}, ${gapMs} ms pause after each run`);
   if (loadStart[0] > 1) console.log(`WARNING: load ${loadStart[0].toFixed(2)} > 1: other work on this machine skews these figures.`);
 
   const base = mkdtempSync(join(tmpdir(), 'berth-bench-'));
