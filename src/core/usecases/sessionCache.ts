@@ -5,7 +5,7 @@
  * (keyed by id and State.StartedAt). The truth stays in the container (hook markers); a lost or stale
  * cache only costs time.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface SessionEntry {
@@ -23,9 +23,12 @@ export interface SessionEntry {
 export const SESSION_MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 /** Below this many entries the folder is not even looked through. */
 const PRUNE_ABOVE = 32;
+/** The folder is looked through at most this often (by any process): the time is kept as this file's mtime. */
+export const PRUNE_EVERY_MS = 24 * 3600 * 1000;
+const PRUNE_STAMP = '.last-prune';
 
 export class SessionCache {
-  private pruned = false;
+  private pruning: Promise<number> | undefined;
 
   /**
    * @param dir where entries live; undefined turns the cache off (every lookup misses).
@@ -63,22 +66,37 @@ export class SessionCache {
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
       await rename(tmp, file);
-      await this.prune();
     } catch {
       // A cache that cannot be written only costs time.
+      return;
     }
+    // Not awaited: it overlaps whatever the caller does next (a hook's exec, say); a CLI process
+    // still lets it finish before exiting.
+    void this.prune();
   }
 
   /**
    * Removes entries not written for SESSION_MAX_AGE_MS (their containers were removed outside Berth,
    * or stopped long ago: a later start makes a new entry anyway). They hold probed environments, so
-   * they should not pile up. Once per process, and only when there are more than a few entries.
+   * they should not pile up. Started by the first save of a process; at most once a day across
+   * processes (a stat of the stamp file is all a run costs otherwise), and only when there are more
+   * than a few entries. Resolves to the number removed; never rejects.
    */
-  async prune(): Promise<number> {
-    if (this.pruned || !this.dir) return 0;
-    this.pruned = true;
+  prune(): Promise<number> {
+    this.pruning ??= this.pruneFolder().catch(() => 0);
+    return this.pruning;
+  }
+
+  private async pruneFolder(): Promise<number> {
+    if (!this.dir) return 0;
+    const stamp = join(this.dir, PRUNE_STAMP);
+    const last = await stat(stamp).catch(() => undefined);
+    if (last && this.now() - last.mtimeMs < PRUNE_EVERY_MS) return 0;
     const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{12,64}\.json$/.test(n));
     if (names.length <= PRUNE_ABOVE) return 0;
+    await writeFile(stamp, '', { mode: 0o600 });
+    const when = new Date(this.now());
+    await utimes(stamp, when, when);
     let removed = 0;
     for (const name of names) {
       const file = join(this.dir, name);

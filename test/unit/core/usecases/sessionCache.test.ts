@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, stat, utimes, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SESSION_MAX_AGE_MS, SessionCache } from '../../../../src/core/usecases/sessionCache';
+import { PRUNE_EVERY_MS, SESSION_MAX_AGE_MS, SessionCache } from '../../../../src/core/usecases/sessionCache';
 
 const ID = 'a'.repeat(64);
 
@@ -29,7 +29,7 @@ describe('SessionCache', () => {
     assert.deepEqual(odd.userEnv, {});
   });
 
-  it('prunes entries not written for two weeks, once there are more than a few, and keeps the rest', async () => {
+  it('prunes entries not written for two weeks, once there are more than a few, and keeps the rest; at most once a day', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'berth-cache-')), 'containers');
     await mkdir(dir);
     const now = Date.now();
@@ -43,10 +43,19 @@ describe('SessionCache', () => {
     await utimes(join(dir, 'not-an-entry.txt'), old, old);
     const cache = new SessionCache(dir, () => now);
     await cache.save(await cache.load(ID, 't1'));
-    const left = await readdir(dir);
+    assert.equal(await cache.prune(), 30, 'the save started the prune; prune() is that same run');
+    const left = (await readdir(dir)).filter((n) => n !== '.last-prune');
     assert.equal(left.length, 10 + 1 + 1, left.join(' ')); // the 10 recent ones, the new entry, the stranger
     assert.ok(left.includes(`${ID}.json`) && left.includes('not-an-entry.txt'));
-    assert.equal(await cache.prune(), 0, 'once per process');
+
+    // Another process the same day only looks at the stamp; a day later it looks through the folder again.
+    for (let i = 0; i < 30; i++) {
+      const file = join(dir, `${(i + 100).toString(16).padStart(2, '0').repeat(6)}.json`);
+      await writeFile(file, '{}');
+      await utimes(file, old, old);
+    }
+    assert.equal(await new SessionCache(dir, () => now + 3600_000).prune(), 0, 'pruned less than a day ago');
+    assert.equal(await new SessionCache(dir, () => now + PRUNE_EVERY_MS + 60_000).prune(), 30);
   });
 
   it('leaves a small folder alone, whatever the age of its entries', async () => {
