@@ -11,11 +11,10 @@
  */
 import { runArgsUser } from './runArgs';
 
-/** What the planner needs to know about the engine; omitted means Docker. */
-export interface EngineFacts {
-  isPodman: boolean;
-  rootless: boolean;
-}
+import type { EngineFacts } from '../engine/types';
+
+/** What the planner needs to know about the engine (omitted means Docker). */
+export type { EngineFacts };
 
 export interface PodmanRunInput {
   engine?: EngineFacts;

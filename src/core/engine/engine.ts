@@ -14,7 +14,7 @@ import { createDockerClient, type ConnectOptions, type EngineEndpoint, resolveEn
 import { toCreateBody } from './createBody';
 import { looksMultiplexed, StreamDemuxer } from './demux';
 import { LineSplitter } from './lineSplitter';
-import { dialSocket, type DialRequest } from './socketTransport';
+import { dialSocket, type DialRequest, headOf } from './socketTransport';
 import { daemonGone, type EngineErrorContext, engineMessage, mapEngineError } from './mapEngineError';
 import type {
   CallOptions,
@@ -23,6 +23,7 @@ import type {
   ContainerSummary,
   Engine,
   EngineEvent,
+  EngineFacts,
   EngineInfo,
   ExecOptions,
   ExecResult,
@@ -175,6 +176,7 @@ export class DockerEngine implements Engine {
   private client?: Dockerode;
   private resolved?: EngineEndpoint;
   private info?: Promise<EngineInfo>;
+  private factsLoad?: Promise<EngineFacts>;
 
   constructor(private readonly options: DockerEngineOptions = {}) {
     this.resolved = options.endpoint;
@@ -279,6 +281,29 @@ export class DockerEngine implements Engine {
     });
     this.info = load;
     load.catch(() => (this.info = undefined)); // a failed probe is retried next time
+    return load;
+  }
+
+  /**
+   * On a local socket one `/_ping` (~0.3 ms) tells Podman from Docker: Podman's answer carries a
+   * Libpod-Api-Version header. Only Podman is then asked for /info (rootless). Docker 20.10 takes
+   * ~5 ms each for /version and /info, which a new container's create would wait for. Elsewhere
+   * (tcp, TLS, ssh) the facts come from version().
+   */
+  facts(options: CallOptions = {}): Promise<EngineFacts> {
+    if (this.factsLoad) return this.factsLoad;
+    const endpoint = this.endpoint;
+    const socketPath = endpoint.kind === 'unix' ? endpoint.socketPath : undefined;
+    const load = socketPath
+      ? this.call({ action: 'answer a ping' }, options, DEFAULT_TIMEOUTS.ping, async (signal) => {
+        const ping = await headOf(socketPath, '/_ping', signal);
+        if (ping.headers['libpod-api-version'] === undefined) return { isPodman: false, rootless: false };
+        const info = await this.dial<InfoAnswer>({ path: '/info', method: 'GET' }, signal);
+        return { isPodman: true, rootless: engineInfoFromVersion({}, info).rootless };
+      })
+      : this.version(options).then(({ isPodman, rootless }) => ({ isPodman, rootless }));
+    this.factsLoad = load;
+    load.catch(() => (this.factsLoad = undefined)); // a failed probe is retried next time
     return load;
   }
 

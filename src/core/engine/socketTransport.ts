@@ -101,3 +101,13 @@ export async function dialSocket(socketPath: string, req: DialRequest, signal: A
   if (ok) return parsed;
   throw new EngineHttpError(ex.statusCode, parsed);
 }
+
+/**
+ * The status and headers of a GET, its body read and dropped: for answers that live in headers
+ * (`/_ping`'s Libpod-Api-Version says Podman).
+ */
+export async function headOf(socketPath: string, path: string, signal: AbortSignal): Promise<{ statusCode: number; headers: Record<string, string> }> {
+  const ex = await exchange(socketPath, { method: 'GET', path, headers: { Host: 'docker', Connection: 'close' } }, signal);
+  await readBody(ex, 'GET', signal);
+  return { statusCode: ex.statusCode, headers: ex.headers };
+}

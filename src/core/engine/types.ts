@@ -218,11 +218,19 @@ export interface VolumeSummary {
   mountpoint: string;
 }
 
+/** Of EngineInfo, what a container's plan depends on. */
+export interface EngineFacts {
+  isPodman: boolean;
+  rootless: boolean;
+}
+
 /** The container engine as the core sees it. Every call is cancellable and has a deadline. */
 export interface Engine extends ContainerExec {
   ping(options?: CallOptions): Promise<void>;
   /** Cached after the first call. */
   version(options?: CallOptions): Promise<EngineInfo>;
+  /** What a container's plan depends on (Podman or not; Podman's rootless). Cached; cheaper than version(). */
+  facts(options?: CallOptions): Promise<EngineFacts>;
   /** Containers carrying all these labels; `all` includes stopped ones. Containers being removed are skipped. */
   findContainers(labels: LabelFilter, options?: CallOptions & { all?: boolean }): Promise<ContainerSummary[]>;
   /** Throws BerthError('container-not-found') when there is none. */

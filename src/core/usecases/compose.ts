@@ -79,7 +79,7 @@ async function prepareRun(deps: CoreDeps, loaded: ReadConfigResult, ctx: UseCase
   const env = { ...ctx.env, ...(deps.compose?.dockerHost ? { DOCKER_HOST: deps.compose.dockerHost } : {}) };
   const tool = await composeToolFor({ explicitPath: deps.compose?.path, env, signal: ctx.signal });
   const isPodman = await deps.engine
-    .version({ signal: ctx.signal })
+    .facts({ signal: ctx.signal })
     .then((v) => v.isPodman)
     .catch(() => false);
   ctx.events({ type: 'log', level: 'info', message: `Using ${tool.command.join(' ')} ${tool.version || '(unknown version)'}${isPodman ? ' against Podman' : ''}`, component: 'compose' });

@@ -111,8 +111,8 @@ async function createContainer(
   // Podman on Linux gets options of its own (container/podman.ts). Asked now, answered during the
   // image work; an engine that will not say is planned for as Docker.
   const engineFacts = deps.platform === 'linux'
-    ? engine.version({ signal: ctx.signal }).catch((e: unknown) => {
-      ctx.events({ type: 'log', level: 'debug', message: `engine version unknown (${String(e)}); planning for Docker`, component: 'container' });
+    ? engine.facts({ signal: ctx.signal }).catch((e: unknown) => {
+      ctx.events({ type: 'log', level: 'debug', message: `engine kind unknown (${String(e)}); planning for Docker`, component: 'container' });
       return undefined;
     })
     : Promise.resolve(undefined);

@@ -19,6 +19,20 @@ describe('engine connection (real engine)', () => {
     assert.equal(await engine.version(), info, 'version is cached');
   });
 
+  it("tells Podman from Docker by /_ping's headers, and reads rootless from /info on Podman", async (t) => {
+    if (!(await needDocker(t))) return;
+    const fresh = makeEngine();
+    const facts = await fresh.facts();
+    const components = ((await fresh.docker.version()).Components ?? []).map((c) => c.Name);
+    const podman = components.some((n) => /podman/i.test(n));
+    assert.equal(facts.isPodman, podman, components.join(', '));
+    const info = (await fresh.docker.info()) as { Rootless?: boolean; SecurityOptions?: string[] | null };
+    const rootless = info.Rootless === true || (info.SecurityOptions ?? []).some((o) => o.split(',').includes('name=rootless'));
+    // Read for Podman only (its plan depends on it); Docker's plan does not.
+    assert.equal(facts.rootless, podman && rootless);
+    assert.equal(await fresh.facts(), facts, 'facts are cached');
+  });
+
   it('a DOCKER_HOST pointing at a missing socket is docker-unavailable, naming the socket', async (t) => {
     if (!(await needDocker(t))) return;
     const missing = new DockerEngine({ connect: { env: { DOCKER_HOST: 'unix:///tmp/berth-no-such-engine.sock' } } });
