@@ -1,3 +1,5 @@
+import { fstatSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { BerthError } from '../../core/errors';
 import { listFlag, stringFlag } from '../args';
 import type { CliContext, CommandSpec } from '../command';
@@ -12,6 +14,20 @@ function parseEnvPairs(pairs: string[]): Record<string, string> {
     env[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return env;
+}
+
+/**
+ * Whether there is no input to pass on: stdin is /dev/null (`< /dev/null`, a service manager) or
+ * closed. The exec then attaches no stdin, and the process in the container reads /dev/null, as under
+ * `docker exec` without -i; Berth skips opening and piping its own stdin.
+ */
+export function stdinIsEmpty(fd = 0): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && st.rdev === statSync('/dev/null').rdev;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EBADF';
+  }
 }
 
 /** A TTY session when both stdin and stdout are terminals, as `docker exec -it` would do. */
@@ -58,9 +74,10 @@ export const exec: CommandSpec = {
     if (cmd.length === 0) throw new BerthError('usage', 'berth exec: no command given', { hint: 'berth exec --workspace-folder . -- ls -la' });
     const env = parseEnvPairs(listFlag(ctx.args, 'remote-env'));
     const cwd = stringFlag(ctx.args, 'cwd');
-    if (process.stdin.isTTY && ctx.stdout.isTTY) return runInteractive(ctx, cmd, env, cwd);
+    const stdinTty = isatty(0);
+    if (stdinTty && ctx.stdout.isTTY) return runInteractive(ctx, cmd, env, cwd);
     // No TTY: pipe stdin only when something is piped in, so `berth exec true` never waits for input.
-    const stdin = process.stdin.isTTY ? undefined : process.stdin;
+    const stdin = stdinTty || stdinIsEmpty() ? undefined : process.stdin;
     const result = await serviceFor(ctx).exec(
       workspaceRef(ctx),
       { cmd, remoteEnv: env, cwd, stdin, onStdout: (d) => ctx.stdout.write(d), onStderr: (d) => ctx.stderr.write(d), signal: ctx.signal },
