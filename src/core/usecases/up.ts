@@ -17,15 +17,26 @@ import { formatDiagnostic } from '../errors';
 import { LABEL_BERTH_BUILD_INPUTS } from '../labels';
 import { PROFILE_SETUP, prepareNewContainer } from '../lifecycle/containerSetup';
 import { runInitializeCommand } from '../lifecycle/initialize';
-import { markerDirFor, readMarkers } from '../lifecycle/markers';
+import { markerDirFor, readMarkers, type MarkerState } from '../lifecycle/markers';
 import { planLifecycle, type ContainerReason } from '../lifecycle/plan';
-import { runLifecycle } from '../lifecycle/run';
+import { runLifecycle, type PendingProbe } from '../lifecycle/run';
+import { probeUserEnv } from '../lifecycle/userEnv';
 import { composeUp } from './compose';
 import type { CoreDeps } from './deps';
 import { buildInputLabels, composeNotSupported, prepareBaseImage, withUidLayer } from './image';
 import { withWorkspaceLock } from './lock';
 import type { UpOptions, UpResult, UseCaseContext } from './types';
-import { attachContext, configForContainer, findWorkspaceContainer, loadWorkspace, remoteUserOf, substitutedEntries, type AttachContext } from './workspace';
+import {
+  cachedProbe,
+  configForContainer,
+  findWorkspaceContainer,
+  loadWorkspace,
+  rememberProbe,
+  remoteEnvOver,
+  remoteUserOf,
+  substitutedEntries,
+  type AttachContext,
+} from './workspace';
 
 export async function up(deps: CoreDeps, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
   const loaded = await loadWorkspace(options, deps, ctx);
@@ -178,6 +189,7 @@ function asList(value: string | string[] | undefined | null): string[] | undefin
 
 /**
  * Runs the hooks the plan calls for. Markers are read in one exec, and only when a hook could run.
+ * When the env probe is due (a new or restarted container), it runs in the first hook's exec.
  * Returns the remote user and the config as they apply to this container.
  */
 export async function runHooks(
@@ -190,27 +202,44 @@ export async function runHooks(
 ): Promise<Pick<AttachContext, 'user' | 'config'>> {
   const config = configForContainer(loaded, details);
   const user = remoteUserOf(config, details);
+  const mode = config.userEnvProbe;
   const hooksDefined = Object.values(config.hooks).some((list) => list.length > 0);
   // A new container's /etc/profile must keep its PATH before any login shell runs (the env probe is
   // one). As root, that rides on the probe's own exec; otherwise it takes an exec of its own.
-  const setupInProbe = reason === 'created' && hooksDefined && config.userEnvProbe !== 'none' && (user === 'root' || user === '0');
+  const setupInProbe = reason === 'created' && hooksDefined && mode !== 'none' && (user === 'root' || user === '0');
   if (reason === 'created' && !setupInProbe) await prepareNewContainer(deps.engine, details.Id, ctx.events, ctx.signal);
   const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
   // A running container whose hooks all finished in this start (recorded below) needs no marker read.
   const settled = reason === 'reused' && entry.hooksSettled === true && config.hooks.postAttachCommand.length === 0;
   if (!hooksDefined || settled) return { user, config };
-  const attach = await attachContext(deps, loaded, details, ctx, config, setupInProbe ? PROFILE_SETUP : undefined);
+
+  const cached = await cachedProbe(deps, details, user, mode);
+  const known = cached === undefined ? undefined : remoteEnvOver(details, config, cached);
+  const markersOf = () => readMarkers(deps.engine, details.Id, { user, signal: ctx.signal });
   // A container made by this up has no markers yet: one exec less. Its user's home comes from the
-  // probed env (the marker read is the fallback when there is no probe).
-  const { markers, markerDir, home } =
-    reason === 'created' && attach.env.HOME
-      ? { markers: {}, markerDir: markerDirFor(attach.env.HOME), home: attach.env.HOME }
-      : await readMarkers(deps.engine, details.Id, { user: attach.user, signal: ctx.signal });
+  // env (the marker read is the fallback when that has no HOME).
+  const fromHome = (env: Record<string, string>) => (env.HOME ? { markerDir: markerDirFor(env.HOME), home: env.HOME } : undefined);
+  let where: { markers: MarkerState['markers']; markerDir?: string; home?: string } | undefined;
+  if (reason !== 'created') where = await markersOf();
+  else if (known) where = { ...(fromHome(known) ?? (await markersOf())), markers: {} };
+  // Else a new container whose probe is due: the marker folder comes with the probed HOME (resolve).
+  const probe: PendingProbe | undefined =
+    known !== undefined
+      ? undefined
+      : {
+        options: { user, mode, events: ctx.events, setup: setupInProbe ? PROFILE_SETUP : undefined, probeWorkdir: details.Config?.WorkingDir },
+        resolve: async (probed) => {
+          await rememberProbe(deps, details, user, mode, probed);
+          const env = remoteEnvOver(details, config, probed);
+          const place = where ?? fromHome(env) ?? (await markersOf());
+          return { env, markerDir: place.markerDir, home: place.home };
+        },
+      };
   const plan = planLifecycle({
     hooks: config.hooks,
     waitFor: config.waitFor,
     reason,
-    markers,
+    markers: where?.markers ?? {},
     containerCreatedAt: details.Created,
     containerStartedAt: details.State.StartedAt,
     skipPostAttach: options.skipPostAttach,
@@ -222,21 +251,25 @@ export async function runHooks(
     await runLifecycle(plan, {
       exec: deps.engine,
       containerId: details.Id,
-      user: attach.user,
-      workdir: attach.workdir,
-      home,
-      env: attach.env,
+      user,
+      workdir: config.workspaceFolder,
+      home: where?.home,
+      env: known,
       events: ctx.events,
       signal: ctx.signal,
-      markerDir,
+      markerDir: where?.markerDir,
+      probe,
     });
+  } else if (probe) {
+    // Nothing to run now, but the probe still does its work: the PATH setup, and the env later execs reuse.
+    await probe.resolve(await probeUserEnv(deps.engine, details.Id, { ...probe.options, signal: ctx.signal }));
   }
   if (!options.skipNonBlockingCommands) {
     const fresh = await deps.sessions.load(details.Id, details.State.StartedAt);
     fresh.hooksSettled = true;
     await deps.sessions.save(fresh);
   }
-  return attach;
+  return { user, config };
 }
 
 /** Tells the user when the spec's build inputs changed since the container was made. */

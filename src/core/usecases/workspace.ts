@@ -120,36 +120,31 @@ export async function attachContext(
   probeSetup?: ProbeUserEnvOptions['setup'],
 ): Promise<AttachContext> {
   const user = remoteUserOf(config, details);
-  const probed = await probedEnv(deps, details, user, config.userEnvProbe, ctx, probeSetup);
-  const containerEnv = envListToRecord(details.Config?.Env);
-  return {
-    containerId: details.Id,
-    details,
-    config,
-    user,
-    workdir: config.workspaceFolder,
-    env: combineRemoteEnv(probed, config.remoteEnv, { ...containerEnv, ...probed }),
-  };
+  let probed = await cachedProbe(deps, details, user, config.userEnvProbe);
+  if (probed === undefined) {
+    probed = await probeUserEnv(deps.engine, details.Id, { user, mode: config.userEnvProbe, signal: ctx.signal, events: ctx.events, setup: probeSetup });
+    await rememberProbe(deps, details, user, config.userEnvProbe, probed);
+  }
+  return { containerId: details.Id, details, config, user, workdir: config.workspaceFolder, env: remoteEnvOver(details, config, probed) };
 }
 
-async function probedEnv(
-  deps: CoreDeps,
-  details: ContainerDetails,
-  user: string,
-  mode: ResolvedConfig['userEnvProbe'],
-  ctx: UseCaseContext,
-  setup?: ProbeUserEnvOptions['setup'],
-): Promise<Record<string, string>> {
+/** The env to run things with: the probed env, then remoteEnv (its `${containerEnv:…}` resolved). */
+export function remoteEnvOver(details: ContainerDetails, config: ResolvedConfig, probed: Record<string, string>): Record<string, string> {
+  const containerEnv = envListToRecord(details.Config?.Env);
+  return combineRemoteEnv(probed, config.remoteEnv, { ...containerEnv, ...probed });
+}
+
+/** The probed env of this container start, from the session cache; {} without a probe; undefined when one is due. */
+export async function cachedProbe(deps: CoreDeps, details: ContainerDetails, user: string, mode: ResolvedConfig['userEnvProbe']): Promise<Record<string, string> | undefined> {
   if (mode === 'none') return {};
-  const key = `${user}|${mode}`;
   const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
-  const cached = entry.userEnv[key];
-  if (cached) return cached;
-  const env = await probeUserEnv(deps.engine, details.Id, { user, mode, signal: ctx.signal, events: ctx.events, setup });
-  // An empty result means the probe timed out or failed: don't keep it, so the next call retries.
-  if (Object.keys(env).length > 0) {
-    entry.userEnv[key] = env;
-    await deps.sessions.save(entry);
-  }
-  return env;
+  return entry.userEnv[`${user}|${mode}`];
+}
+
+/** Keeps a probe's env for this container start. An empty one (timed out, failed) is not kept: the next call retries. */
+export async function rememberProbe(deps: CoreDeps, details: ContainerDetails, user: string, mode: ResolvedConfig['userEnvProbe'], env: Record<string, string>): Promise<void> {
+  if (mode === 'none' || Object.keys(env).length === 0) return;
+  const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
+  entry.userEnv[`${user}|${mode}`] = env;
+  await deps.sessions.save(entry);
 }

@@ -278,3 +278,99 @@ describe('withMarker (the wrapper script, run by a real sh)', () => {
     assert.match(r.stderr, /onCreateCommand succeeded but its marker could not be written/);
   });
 });
+
+/** Words of a line made of shellQuote'd words (`'...'`, with `'\''` for a quote), space-separated. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === "'") {
+      const end = line.indexOf("'", i + 1);
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (ch === '\\') {
+      word = (word ?? '') + line[++i];
+    } else if (ch === ' ' || ch === '\n') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + ch;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/**
+ * The container side of probeThenRun, scripted: the probe prints `probed`, then the command Berth
+ * sends on stdin (`exec env K=V ... argv`) is taken apart. Plain execs are answered with exit 0.
+ */
+class ProbingExec {
+  readonly calls: { cmd: string[]; env?: Record<string, string>; workdir?: string; sent?: { env: Record<string, string>; argv: string[] } }[] = [];
+  constructor(private readonly probed: Record<string, string>) {}
+  async exec(_id: string, o: import('../../../../src/core/engine/types').ExecOptions): Promise<{ exitCode: number }> {
+    const call: ProbingExec['calls'][number] = { cmd: o.cmd, env: o.env, workdir: o.workdir };
+    this.calls.push(call);
+    if (o.cmd[3] !== 'berth-probe') return { exitCode: 0 };
+    const token = /BERTHENV (\w+)/.exec(o.cmd[5])?.[1] ?? '';
+    const env = Object.entries(this.probed).map(([k, v]) => `${k}=${v}\0`).join('');
+    const shared = o.cmd[2].includes('BERTHDONE');
+    o.onStdout?.(Buffer.from(`rc noise\nBERTHENV-${token}${env}BERTHENV-${token}${shared ? `BERTHDONE-${token} 0;` : ''}`));
+    if (!shared) return { exitCode: 0 };
+    const chunks: Buffer[] = [];
+    for await (const c of o.stdin as AsyncIterable<Buffer>) chunks.push(c);
+    const words = shellWords(Buffer.concat(chunks).toString());
+    assert.deepEqual(words.slice(0, 2), ['exec', 'env']);
+    const assignments = words.slice(2).filter((w, i, all) => all.slice(0, i + 1).every((x) => x.includes('=')));
+    call.sent = { env: Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])), argv: words.slice(2 + assignments.length) };
+    o.onStdout?.(Buffer.from('hook output\n'));
+    return { exitCode: 0 };
+  }
+}
+
+describe('runLifecycle with the env probe still to run', () => {
+  const probed = { HOME: '/home/dev', PATH: '/usr/bin', TRICKY: "it's \"x\" $y\nz" };
+  const resolved = { env: { ...probed, REMOTE: 'r' }, markerDir: '/home/dev/.devcontainer', home: '/home/dev' };
+
+  it('runs the probe and a single-command first hook in one exec; later hooks get the env it found', async () => {
+    const exec = new ProbingExec(probed);
+    const seen: Record<string, string>[] = [];
+    const events: BerthEvent[] = [];
+    await runLifecycle(plan({ postCreateCommand: ["echo 'created'"], postStartCommand: [['node', 'a b']] }), {
+      exec,
+      containerId: 'c1',
+      user: 'dev',
+      workdir: '/workspaces/p',
+      events: (e) => events.push(e),
+      probe: { options: { user: 'dev', mode: 'loginInteractiveShell' }, resolve: async (p) => (seen.push(p), resolved) },
+    });
+    assert.equal(exec.calls.length, 2);
+    assert.deepEqual(seen, [probed]);
+    const [first, second] = exec.calls;
+    assert.equal(first.workdir, '/workspaces/p');
+    assert.deepEqual(first.sent?.env, resolved.env);
+    assert.deepEqual(first.sent?.argv, withMarker(['/bin/sh', '-c', "echo 'created'"], { dir: resolved.markerDir, hook: 'postCreateCommand', value: CREATED }));
+    // The marker folder came from the probe too.
+    assert.deepEqual(second.cmd, withMarker(['node', 'a b'], { dir: resolved.markerDir, hook: 'postStartCommand', value: STARTED }));
+    assert.deepEqual(second.env, resolved.env);
+    const output = events.filter((e) => e.type === 'output').map((e) => (e.type === 'output' ? e.text : ''));
+    assert.deepEqual(output, ['hook output\n'], 'the probe output stays out');
+  });
+
+  it('probes on its own first when the first hook is the object form (parallel commands)', async () => {
+    const exec = new ProbingExec(probed);
+    await runLifecycle(plan({ postCreateCommand: [{ a: 'echo a', b: 'echo b' }] }), {
+      exec,
+      containerId: 'c1',
+      user: 'dev',
+      workdir: '/workspaces/p',
+      events: () => undefined,
+      probe: { options: { user: 'dev', mode: 'loginShell' }, resolve: async () => resolved },
+    });
+    // The probe, the two commands, then the marker (in the folder the probe gave).
+    assert.equal(exec.calls.length, 4);
+    assert.equal(exec.calls[0].cmd[3], 'berth-probe');
+    assert.ok(!exec.calls[0].cmd[2].includes('BERTHDONE'), 'a probe of its own');
+    for (const c of exec.calls.slice(1, 3)) assert.deepEqual(c.env, resolved.env);
+    assert.deepEqual(exec.calls[3].cmd.slice(3, 6), ['berth-marker', resolved.markerDir, 'postCreateCommand']);
+  });
+});
