@@ -222,6 +222,26 @@ function withoutEnv(text: string): string {
   return text.replace(/BERTHENV-\w+[\s\S]*BERTHENV-\w+/, '');
 }
 
+// Variables bash (when it is /bin/sh) keeps read-only: `export` of one would end the shell.
+const READ_ONLY_IN_BASH = new Set(['BASHOPTS', 'SHELLOPTS', 'BASH_VERSINFO', 'EUID', 'PPID', 'UID']);
+
+/**
+ * The script that starts the command once the probe is done: `export`s (values stay out of any argv,
+ * which other users in the container can read in /proc), then `exec` of the argv. Names `export` cannot
+ * take (`BASH_FUNC_f%%`, read-only ones) go through env(1) instead. Every word is quoted.
+ */
+export function commandScript(env: Record<string, string>, argv: string[]): string {
+  const exported: string[] = [];
+  const viaEnv: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    const word = shellQuote(`${name}=${value}`);
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !READ_ONLY_IN_BASH.has(name)) exported.push(word);
+    else viaEnv.push(word);
+  }
+  const run = [...(viaEnv.length > 0 ? ['env', ...viaEnv] : []), ...argv.map(shellQuote)].join(' ');
+  return `${exported.length > 0 ? `export ${exported.join(' ')}\n` : ''}exec ${run}\n`;
+}
+
 /** A word for the shell, in single quotes. */
 export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
@@ -291,10 +311,7 @@ export async function probeThenRun(exec: ContainerExec, containerId: string, opt
     if (rest.length > 0) options.onStdout?.(rest);
     options
       .next(probed)
-      .then(({ argv, env }) => {
-        const assignments = Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`));
-        input.end(`exec env ${[...assignments, ...argv.map(shellQuote)].join(' ')}\n`);
-      })
+      .then(({ argv, env }) => input.end(commandScript(env, argv)))
       .catch((e: unknown) => {
         failure = e;
         controller.abort(e);

@@ -140,6 +140,15 @@ describe('probeUserEnv on real containers', { timeout: 120_000 }, () => {
       assert.equal(r.events.filter((e) => e.type === 'log' && e.level === 'warn').length, 0);
     });
 
+    it('names `export` cannot take reach the command through env(1)', async (t) => {
+      if (!(await needDocker(t))) return;
+      // (A shell started by the command would drop them: env(1) shows them as the process got them.)
+      const r = await run(debian.id, { user: 'dev', extraEnv: { 'odd-name': 'odd value', SHELLOPTS: 'braceexpand' }, argv: ['env'] });
+      assert.equal(r.exitCode, 0);
+      assert.match(r.stdout, /^odd-name=odd value$/m);
+      assert.match(r.stdout, /^SHELLOPTS=braceexpand$/m);
+    });
+
     it('a probe that runs over its time is stopped; the command is left to the caller', async (t) => {
       if (!(await needDocker(t))) return;
       const started = Date.now();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContainerHookName, HookSource } from '../../../../src/core/config/types';
+import type { ExecOptions } from '../../../../src/core/engine/types';
 import { BerthError, isBerthError } from '../../../../src/core/errors';
 import type { BerthEvent } from '../../../../src/core/events';
 import { HookFailedError } from '../../../../src/core/lifecycle/hookFailedError';
@@ -307,7 +308,7 @@ function shellWords(line: string): string[] {
 class ProbingExec {
   readonly calls: { cmd: string[]; env?: Record<string, string>; workdir?: string; sent?: { env: Record<string, string>; argv: string[] } }[] = [];
   constructor(private readonly probed: Record<string, string>) {}
-  async exec(_id: string, o: import('../../../../src/core/engine/types').ExecOptions): Promise<{ exitCode: number }> {
+  async exec(_id: string, o: ExecOptions): Promise<{ exitCode: number }> {
     const call: ProbingExec['calls'][number] = { cmd: o.cmd, env: o.env, workdir: o.workdir };
     this.calls.push(call);
     if (o.cmd[3] !== 'berth-probe') return { exitCode: 0 };
@@ -318,10 +319,13 @@ class ProbingExec {
     if (!shared) return { exitCode: 0 };
     const chunks: Buffer[] = [];
     for await (const c of o.stdin as AsyncIterable<Buffer>) chunks.push(c);
+    // `export 'K=V' ...` then `exec argv...`: every assignment holds a `=`, the word `exec` none.
     const words = shellWords(Buffer.concat(chunks).toString());
-    assert.deepEqual(words.slice(0, 2), ['exec', 'env']);
-    const assignments = words.slice(2).filter((w, i, all) => all.slice(0, i + 1).every((x) => x.includes('=')));
-    call.sent = { env: Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])), argv: words.slice(2 + assignments.length) };
+    assert.equal(words[0], 'export');
+    const at = words.indexOf('exec');
+    const pairs = words.slice(1, at).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]);
+    assert.notEqual(words[at + 1], 'env', 'every name here can be exported');
+    call.sent = { env: Object.fromEntries(pairs), argv: words.slice(at + 1) };
     o.onStdout?.(Buffer.from('hook output\n'));
     return { exitCode: 0 };
   }

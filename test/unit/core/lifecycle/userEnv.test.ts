@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContainerExec } from '../../../../src/core/engine/types';
 import type { BerthEvent } from '../../../../src/core/events';
-import { parseProbeOutput, probeCommand, probeUserEnv, UserEnvCache } from '../../../../src/core/lifecycle/userEnv';
+import { commandScript, parseProbeOutput, probeCommand, probeUserEnv, shellQuote, UserEnvCache } from '../../../../src/core/lifecycle/userEnv';
 import { FakeContainerExec, type FakeCall } from '../../../support/fakeContainerExec';
 
 /** Answers like a real shell: noise, marker, NUL-separated env, marker, noise. */
@@ -146,3 +146,20 @@ describe('probeUserEnv with a setup script (run by a real /bin/sh)', () => {
     assert.deepEqual(warnings, ['Could not prepare it (exit 7)']);
   });
 });
+
+describe('commandScript (what starts the command after a shared probe)', () => {
+  it('exports what the shell can export and execs the quoted argv', () => {
+    assert.equal(commandScript({ A: "it's", B_2: 'x y' }, ['/bin/sh', '-c', 'echo "$A"']), `export 'A=it'\\''s' 'B_2=x y'\nexec '/bin/sh' '-c' 'echo "$A"'\n`);
+  });
+
+  it('passes odd and read-only names through env(1), and needs no export line without others', () => {
+    assert.equal(commandScript({ 'BASH_FUNC_f%%': '() { :\n}', SHELLOPTS: 'vi' }, ['true']), `exec env 'BASH_FUNC_f%%=() { :\n}' 'SHELLOPTS=vi' 'true'\n`);
+  });
+
+  it('quotes so that a POSIX shell reads the word back unchanged', () => {
+    const tricky = `a'b"c$d\`e\\f\ng h'`;
+    const r = spawnSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(tricky)}`], { encoding: 'utf8' });
+    assert.equal(r.stdout, tricky);
+  });
+});
+
