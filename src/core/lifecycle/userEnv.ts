@@ -113,48 +113,64 @@ function readProbe(options: ProbeUserEnvOptions, token: string, stdout: string, 
  */
 export async function probeUserEnv(exec: ContainerExec, containerId: string, options: ProbeUserEnvOptions): Promise<Record<string, string>> {
   if (options.mode === 'none') return {};
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const token = randomHex(8);
   const flags = SHELL_FLAGS[options.mode];
+  const token = randomHex(8);
   const chunks: Buffer[] = [];
   const stderr: Buffer[] = [];
-
-  // Our own controller stops the exec on timeout as well as when the caller cancels.
-  const controller = new AbortController();
-  if (options.signal?.aborted) throw new BerthError('cancelled', 'Cancelled while probing the user environment');
-  let resolveCancelled: (value: 'cancelled') => void = () => undefined;
-  const cancelledByCaller = new Promise<'cancelled'>((resolve) => (resolveCancelled = resolve));
-  const onAbort = () => {
-    controller.abort(options.signal?.reason);
-    resolveCancelled('cancelled');
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  const script = `${setupLines(options, token)}${LAUNCHER}`;
-  const run = exec.exec(containerId, {
-    cmd: ['/bin/sh', '-c', script, 'berth-probe', flags, probeCommand(token)],
-    user: options.user,
-    signal: controller.signal,
-    onStdout: (c) => chunks.push(c),
-    onStderr: (c) => stderr.push(c),
-  });
-  // The race may leave `run` unsettled or rejecting later; it must not become an unhandled rejection.
-  run.catch(() => undefined);
-
-  try {
-    const result = await Promise.race([run, timedOut, cancelledByCaller]);
-    if (result === 'cancelled') throw new BerthError('cancelled', 'Cancelled while probing the user environment');
+  return underProbeSignal(options, async ({ controller, deadline, cancelled, timeoutMs }) => {
+    const run = exec.exec(containerId, {
+      cmd: ['/bin/sh', '-c', `${setupLines(options, token)}${LAUNCHER}`, 'berth-probe', flags, probeCommand(token)],
+      user: options.user,
+      signal: controller.signal,
+      onStdout: (c) => chunks.push(c),
+      onStderr: (c) => stderr.push(c),
+    });
+    // The race may leave `run` unsettled or rejecting later; it must not become an unhandled rejection.
+    run.catch(() => undefined);
+    const result = await Promise.race([run, deadline, cancelled]);
+    if (result === 'cancelled') throw cancelledProbe();
     if (result === 'timeout') {
       controller.abort(new Error('userEnvProbe timed out'));
       warnTimedOut(options, timeoutMs);
       return {};
     }
     return readProbe(options, token, Buffer.concat(chunks).toString('utf8'), Buffer.concat(stderr).toString('utf8'), `exit code ${result.exitCode}`);
+  });
+}
+
+function cancelledProbe(cause?: unknown): BerthError {
+  return new BerthError('cancelled', 'Cancelled while probing the user environment', cause === undefined ? undefined : { cause });
+}
+
+/** What a probe's body gets from underProbeSignal. */
+interface ProbeSignal {
+  /** Aborted when the caller's signal is; the body aborts it itself at the deadline. */
+  controller: AbortController;
+  /** Settles at `timeoutMs`. */
+  deadline: Promise<'timeout'>;
+  /** Settles when the caller cancels. */
+  cancelled: Promise<'cancelled'>;
+  timeoutMs: number;
+}
+
+/** Runs a probe's body under the caller's signal and the probe's deadline; a cancellation comes out as BerthError('cancelled'). */
+async function underProbeSignal<T>(options: ProbeUserEnvOptions, body: (s: ProbeSignal) => Promise<T>): Promise<T> {
+  if (options.signal?.aborted) throw cancelledProbe();
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const controller = new AbortController();
+  let onCancel: () => void = () => undefined;
+  const cancelled = new Promise<'cancelled'>((resolve) => (onCancel = () => resolve('cancelled')));
+  const onAbort = () => {
+    controller.abort(options.signal?.reason);
+    onCancel();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  try {
+    return await body({ controller, deadline, cancelled, timeoutMs });
   } catch (e) {
-    if (options.signal?.aborted) throw new BerthError('cancelled', 'Cancelled while probing the user environment', { cause: e });
+    if (options.signal?.aborted) throw cancelledProbe(e);
     throw e;
   } finally {
     clearTimeout(timer);
@@ -279,65 +295,57 @@ const THEN_RUN = [
  */
 export async function probeThenRun(exec: ContainerExec, containerId: string, options: ProbeThenRunOptions): Promise<ProbeThenRunResult> {
   if (options.mode === 'none') throw new Error('probeThenRun needs a probe mode');
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const flags = SHELL_FLAGS[options.mode];
   const token = randomHex(8);
   const done = new RegExp(`BERTHDONE-${token} (\\d+);`);
-  const controller = new AbortController();
-  if (options.signal?.aborted) throw new BerthError('cancelled', 'Cancelled while probing the user environment');
-  const onAbort = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  const input = new PassThrough();
-  let probed: Record<string, string> | undefined;
-  let probeDone: () => void = () => undefined;
-  const probeEnded = new Promise<'done'>((resolve) => (probeDone = () => resolve('done')));
-  let failure: unknown;
-  let held = Buffer.alloc(0);
-  const onStdout = (chunk: Buffer) => {
-    if (probed !== undefined || failure !== undefined) {
-      options.onStdout?.(chunk);
-      return;
-    }
-    held = Buffer.concat([held, chunk]);
-    // latin1 keeps one character per byte, so the match's offsets are byte offsets.
-    const mark = done.exec(held.toString('latin1'));
-    if (!mark) return;
-    const text = held.subarray(0, mark.index).toString('utf8');
-    const rest = held.subarray(mark.index + mark[0].length);
-    held = Buffer.alloc(0);
-    // As probeUserEnv, with the probe's errors on the same stream: the setup line and the tail are read from it.
-    probed = readProbe(options, token, text, withoutEnv(text), `exit code ${mark[1]}`);
-    probeDone();
-    if (rest.length > 0) options.onStdout?.(rest);
-    options
-      .next(probed)
-      .then(({ argv, env }) => input.end(commandScript(env, argv)))
-      .catch((e: unknown) => {
-        failure = e;
-        controller.abort(e);
-      });
-  };
-  // Functions as replacements: a `$` in the scripts must stay as it is.
-  const script = THEN_RUN.replace('%SETUP%', () => setupLines(options, token)).replace('%TOKEN%', () => token);
-  const run = exec.exec(containerId, {
-    cmd: ['/bin/sh', '-c', script, 'berth-probe', SHELL_FLAGS[options.mode], probeCommand(token), options.probeWorkdir || '/'],
-    user: options.user,
-    workdir: options.workdir,
-    stdin: input,
-    signal: controller.signal,
-    onStdout,
-    onStderr: (c) => options.onStderr?.(c),
-  });
-  run.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-  try {
-    const first = await Promise.race([probeEnded, run, timedOut]);
-    clearTimeout(timer);
+  return underProbeSignal(options, async ({ controller, deadline, timeoutMs }) => {
+    const input = new PassThrough();
+    let probed: Record<string, string> | undefined;
+    let probeDone: () => void = () => undefined;
+    const probeEnded = new Promise<'done'>((resolve) => (probeDone = () => resolve('done')));
+    let failure: unknown;
+    let held = Buffer.alloc(0);
+    const onStdout = (chunk: Buffer) => {
+      if (probed !== undefined || failure !== undefined) {
+        options.onStdout?.(chunk);
+        return;
+      }
+      held = Buffer.concat([held, chunk]);
+      // latin1 keeps one character per byte, so the match's offsets are byte offsets.
+      const mark = done.exec(held.toString('latin1'));
+      if (!mark) return;
+      const text = held.subarray(0, mark.index).toString('utf8');
+      const rest = held.subarray(mark.index + mark[0].length);
+      held = Buffer.alloc(0);
+      // As probeUserEnv, with the probe's errors on the same stream: the setup line and the tail are read from it.
+      probed = readProbe(options, token, text, withoutEnv(text), `exit code ${mark[1]}`);
+      probeDone();
+      if (rest.length > 0) options.onStdout?.(rest);
+      options
+        .next(probed)
+        .then(({ argv, env }) => input.end(commandScript(env, argv)))
+        .catch((e: unknown) => {
+          failure = e;
+          controller.abort(e);
+        });
+    };
+    // Functions as replacements: a `$` in the scripts must stay as it is.
+    const script = THEN_RUN.replace('%SETUP%', () => setupLines(options, token)).replace('%TOKEN%', () => token);
+    const run = exec.exec(containerId, {
+      cmd: ['/bin/sh', '-c', script, 'berth-probe', flags, probeCommand(token), options.probeWorkdir || '/'],
+      user: options.user,
+      workdir: options.workdir,
+      stdin: input,
+      signal: controller.signal,
+      onStdout,
+      onStderr: (c) => options.onStderr?.(c),
+    });
+    run.catch(() => undefined);
+    const first = await Promise.race([probeEnded, run, deadline]);
     if (first === 'timeout') {
       controller.abort(new Error('userEnvProbe timed out'));
       await run.catch(() => undefined);
-      if (options.signal?.aborted) throw new BerthError('cancelled', 'Cancelled while probing the user environment');
+      if (options.signal?.aborted) throw cancelledProbe();
       warnTimedOut(options, timeoutMs);
       return { env: {} };
     }
@@ -352,11 +360,5 @@ export async function probeThenRun(exec: ContainerExec, containerId: string, opt
     });
     if (failure !== undefined) throw failure;
     return { env: probed ?? {}, result };
-  } catch (e) {
-    if (options.signal?.aborted) throw new BerthError('cancelled', 'Cancelled while probing the user environment', { cause: e });
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+  });
 }
