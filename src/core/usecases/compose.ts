@@ -7,8 +7,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { configToMetadataEntry, locate, parseJsonc, type ReadConfigResult } from '../config';
-import type { ComposeConfig } from '../config/types';
+import { configToMetadataEntry, locate, mergeWithImageMetadata, metadataFromLabels, parseJsonc, type ReadConfigResult } from '../config';
+import type { ComposeConfig, MetadataEntry } from '../config/types';
 import { parseMounts } from '../container/mounts';
 import { composeConfigError, composeErrorLines, unknownServiceError } from '../compose/errors';
 import { composeFileVersion, composeOverride } from '../compose/override';
@@ -25,7 +25,7 @@ import type { ContainerReason } from '../lifecycle/plan';
 import type { CoreDeps } from './deps';
 import type { BuildOptions, BuildResult, SessionOptions, StatusResult, UpOptions, UpResult, UseCaseContext, WorkspaceRef } from './types';
 import { runHooks } from './up';
-import { loadWorkspace, noContainer } from './workspace';
+import { loadWorkspace, noContainer, substitutedEntries } from './workspace';
 
 /** Compose's labels on the containers it makes. */
 export const LABEL_COMPOSE_PROJECT = 'com.docker.compose.project';
@@ -222,13 +222,42 @@ export async function planComposePorts(
   return { ports, notes: [...notes, ...picked.notes] };
 }
 
+/**
+ * The service image's own `devcontainer.metadata` entries (a prebuilt dev container image's
+ * remoteUser, containerEnv, hooks, ...), as the reference CLI reads them for a new container. An image
+ * that is not here yet is pulled first (`compose pull`); one that cannot be had gives none, and
+ * `compose up` then reports why.
+ */
+async function serviceImageEntries(deps: CoreDeps, run: ComposeRun, service: string, project: string, configYaml: string, ctx: UseCaseContext): Promise<MetadataEntry[]> {
+  const image = serviceImage(configYaml, service) ?? builtImageName(run, project, service);
+  let details = await deps.engine.inspectImage(image, { signal: ctx.signal });
+  if (!details) {
+    const pulled = await compose(run, [...baseArgs(run, project), 'pull', service], ctx, false);
+    details = pulled.exitCode === 0 ? await deps.engine.inspectImage(image, { signal: ctx.signal }) : undefined;
+  }
+  if (!details) {
+    ctx.events({ type: 'log', level: 'debug', message: `image ${image} of service ${service} is not here: no image metadata`, component: 'compose' });
+    return [];
+  }
+  return metadataFromLabels(details.Config?.Labels ?? {}, image);
+}
+
+/** The name Compose gives a service image it builds: `<project>-<service>` (v2), `<project>_<service>` (v1). */
+function builtImageName(run: ComposeRun, project: string, service: string): string {
+  return `${project}${run.tool.major === 1 ? '_' : '-'}${service}`;
+}
+
 async function writeOverride(
   deps: CoreDeps,
   loaded: ReadConfigResult,
   configYaml: string,
   ports: Record<string, PortBinding[]>,
+  imageEntries: MetadataEntry[],
 ): Promise<string> {
-  const config = composeConfigOf(loaded);
+  // The image's entries first, then devcontainer.json's (raw on the label, as the reference CLI writes it).
+  const merged = imageEntries.length === 0 ? loaded.config : mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, imageEntries));
+  if (merged.kind !== 'compose') throw new BerthError('internal', 'not a Compose dev container');
+  const config = merged;
   const workspace = composeWorkspace({
     raw: loaded.raw,
     workspaceFolderHost: config.workspaceFolderHost,
@@ -239,7 +268,7 @@ async function writeOverride(
   const file = composeOverride({
     config,
     idLabels: loaded.idLabels,
-    metadataLabel: JSON.stringify([configToMetadataEntry(loaded.written)]),
+    metadataLabel: JSON.stringify([...imageEntries, configToMetadataEntry(loaded.written)]),
     workspaceMount: workspace.mount,
     mounts: parseMounts(config.mounts),
     fileVersion: firstText === undefined ? undefined : composeFileVersion(firstText),
@@ -297,14 +326,17 @@ export async function composeUp(deps: CoreDeps, loaded: ReadConfigResult, option
     const own = new Set((await projectContainers(deps, project, ctx.signal)).flatMap((c) => c.ports.map((p) => p.hostPort ?? 0)));
     const planned = await planComposePorts(config, configYaml, defined, own, isHostPortFree);
     for (const note of planned.notes) ctx.events({ type: 'log', level: 'warn', message: note, component: 'ports' });
-    const override = await writeOverride(deps, loaded, configYaml, planned.ports);
-    const args = baseArgs(run, project, [override]);
     const services = servicesToStart(config);
-    if (!existing || options.removeExistingContainer || options.buildNoCache) {
+    // A container to make: its images are built first, so the service image's metadata can go on it.
+    const fresh = !existing || options.removeExistingContainer || options.buildNoCache;
+    if (fresh) {
       ctx.events({ type: 'phase', phase: 'building', detail: `compose build ${services.join(' ') || '(all services)'}` });
-      const built = await compose(run, [...args, 'build', ...(options.buildNoCache ? ['--no-cache'] : []), ...services], ctx);
+      const built = await compose(run, [...baseArgs(run, project), 'build', ...(options.buildNoCache ? ['--no-cache'] : []), ...services], ctx);
       if (built.exitCode !== 0) throw new BerthError('build-failed', composeFailed(run, 'build', built).message, { output: composeErrorLines(built.stderr), hint: 'See the build output above.' });
     }
+    const imageEntries = fresh ? await serviceImageEntries(deps, run, config.service, project, configYaml, ctx) : [];
+    const override = await writeOverride(deps, loaded, configYaml, planned.ports, imageEntries);
+    const args = baseArgs(run, project, [override]);
     ctx.events({ type: 'phase', phase: existing ? 'starting' : 'creating', detail: `compose up ${services.join(' ') || '(all services)'}` });
     const mode = options.removeExistingContainer ? ['--force-recreate'] : existing ? ['--no-recreate'] : [];
     const upped = await compose(run, [...args, 'up', '-d', ...mode, ...services], ctx);
@@ -453,7 +485,7 @@ export async function composeBuild(deps: CoreDeps, loaded: ReadConfigResult, opt
   const built = await compose(run, [...baseArgs(run, project), 'build', ...(options.noCache ? ['--no-cache'] : []), ...services], ctx);
   if (built.exitCode !== 0) throw new BerthError('build-failed', composeFailed(run, 'build', built).message, { output: composeErrorLines(built.stderr), hint: 'See the build output above.' });
   // Compose names an image without `image:` after the project and service (v1 `_`, v2 `-`).
-  const image = serviceImage(configYaml, config.service) ?? `${project}${run.tool.major === 1 ? '_' : '-'}${config.service}`;
+  const image = serviceImage(configYaml, config.service) ?? builtImageName(run, project, config.service);
   const details = await deps.engine.inspectImage(image, { signal: ctx.signal });
   if (!details) {
     throw new BerthError('image-not-found', `The image ${image} of service '${config.service}' is not present after compose build`, {

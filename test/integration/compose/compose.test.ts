@@ -351,3 +351,39 @@ describe('Compose dev container with shutdownAction none', () => {
     assert.deepEqual(await projectStates(project), { app: 'running', web: 'running' });
   });
 });
+
+describe("Compose dev container whose service image has its own devcontainer.metadata", () => {
+  let ws: TempWorkspace;
+  let stateDir: string;
+
+  before(async () => {
+    ws = await tempWorkspace('compose-image-metadata');
+    stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
+  });
+  after(async () => {
+    const projects = ws ? await composeProjectsOf(ws.folder) : [];
+    await removeComposeProjects(projects);
+    // The image Compose built for the service: `<project>_app` (Compose v1) or `<project>-app` (v2).
+    for (const p of projects) {
+      for (const name of [`${p}_app`, `${p}-app`]) await docker.getImage(name).remove({ force: true }).catch(() => undefined);
+    }
+    await ws?.cleanup();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it("applies the image's remoteUser, containerEnv and hook, and labels the container with its entry first", async (t) => {
+    if (!(await needDocker(t))) return;
+    const service = createBerthService({ env: process.env, platform: process.platform, stateDir });
+    const result = await service.up({ workspaceFolder: ws.folder }, context());
+    assert.equal(result.remoteUser, 'dev');
+    const info = await docker.getContainer(result.containerId).inspect();
+    const label = JSON.parse(info.Config.Labels['devcontainer.metadata']) as Record<string, unknown>[];
+    assert.equal(label.length, 2);
+    assert.equal(label[0].remoteUser, 'dev', 'the image entry comes first');
+    assert.equal(label[1].postCreateCommand, 'echo spec-hook >> /tmp/hooks.log', "then devcontainer.json's own");
+    assert.ok(info.Config.Env.includes('FROM_IMAGE_METADATA=yes'), info.Config.Env.join(' '));
+    // The image's hook runs before the spec's, as the remote user.
+    const r = await run(service, ws.folder, 'cat /tmp/hooks.log; stat -c %U /tmp/hooks.log; id -un');
+    assert.equal(r.output, 'image-hook\nspec-hook\ndev\ndev\n');
+  });
+});
