@@ -23,6 +23,18 @@ export interface OverrideInput {
   fileVersion?: string;
   /** Ports to publish, per service (appPort and forwardPorts; `db:5432` entries go to `db`). */
   ports?: Record<string, PortBinding[]>;
+  /** The image the service runs instead of its own (the Features image on top of it). */
+  image?: string;
+  /**
+   * The service's own entrypoint and command (from the compose files, else its image), for Feature
+   * entrypoints without overrideCommand: those run first, then this entrypoint with this command.
+   */
+  serviceArgv?: { entrypoint: string[]; command: string[] };
+}
+
+/** Runs Feature entrypoint command lines, then the argv it is given (`sh -c script - argv...`). */
+export function featureEntrypointScript(entrypoints: readonly string[]): string {
+  return [...entrypoints.filter((e) => e.trim() !== ''), 'exec "$@"'].join('\n');
 }
 
 /** `ip:host:container/proto` (host empty: the engine picks). IPv6 addresses are bracketed. */
@@ -62,9 +74,15 @@ function namedVolumeDeclaration(fileVersion: string | undefined): { [key: string
 export function composeOverride(input: OverrideInput): { [key: string]: Json } {
   const { config } = input;
   const service: { [key: string]: Json } = {};
+  if (input.image) service.image = input.image;
+  const entrypoints = (config.entrypoints ?? []).filter((e) => e.trim() !== '');
   if (config.overrideCommand) {
-    service.entrypoint = ['/bin/sh', '-c', keepAliveScript(config.entrypoints ?? []), '-'];
+    service.entrypoint = ['/bin/sh', '-c', keepAliveScript(entrypoints), '-'];
     service.command = [];
+  } else if (entrypoints.length > 0 && input.serviceArgv) {
+    // A new entrypoint drops the image's command: the service's is given again.
+    service.entrypoint = ['/bin/sh', '-c', featureEntrypointScript(entrypoints), '-', ...input.serviceArgv.entrypoint];
+    service.command = [...input.serviceArgv.command];
   }
   service.labels = { ...input.idLabels, [LABEL_METADATA]: input.metadataLabel, [LABEL_BERTH_MANAGED]: 'true' };
   if (Object.keys(config.containerEnv).length > 0) service.environment = { ...config.containerEnv };

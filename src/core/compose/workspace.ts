@@ -155,6 +155,47 @@ export function servicePublishedPorts(configYaml: string, service: string): numb
  * scalar at the service's own level).
  */
 export function serviceImage(configYaml: string, service: string): string | undefined {
+  return serviceScalar(configYaml, service, 'image');
+}
+
+/**
+ * A service's `entrypoint` or `command` in `compose config` output as an argv: the list form as it
+ * is, the string form split as Compose splits it (shell words: quotes and backslashes). Undefined when
+ * the service does not set it.
+ */
+export function serviceArgv(configYaml: string, service: string, key: 'entrypoint' | 'command'): string[] | undefined {
+  const listed = serviceList(configYaml, service, key);
+  if (listed.length > 0) return listed.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+  const text = serviceScalar(configYaml, service, key);
+  return text === undefined ? undefined : shellWords(text);
+}
+
+/** Shell-style words: whitespace separates; '...' and "..." quote; a backslash escapes (outside '...'). */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word = (word ?? '') + text[++i];
+      else word = (word ?? '') + ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (ch === '\\' && i + 1 < text.length) word = (word ?? '') + text[++i];
+    else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + ch;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** A plain or quoted scalar property at one service's own level in `compose config` output. */
+function serviceScalar(configYaml: string, service: string, key: string): string | undefined {
   const lines = configYaml.split(/\r?\n/);
   const start = lines.findIndex((l) => /^services:\s*$/.test(l));
   if (start < 0) return undefined;
@@ -172,8 +213,8 @@ export function serviceImage(configYaml: string, service: string): string | unde
       continue;
     }
     if (!inService) continue;
-    const image = /^\s+image:\s*(.+)$/.exec(l);
-    if (image && ind === serviceIndent + 2) return unquote(image[1]);
+    const value = new RegExp(`^\\s+${key}:\\s*(.+)$`).exec(l);
+    if (value && ind === serviceIndent + 2) return unquote(value[1]);
   }
   return undefined;
 }

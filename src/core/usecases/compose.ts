@@ -14,7 +14,9 @@ import { composeConfigError, composeErrorLines, unknownServiceError } from '../c
 import { composeFileVersion, composeOverride } from '../compose/override';
 import { composeNameFromText, referenceProjectName, uniqueProjectName } from '../compose/projectName';
 import { composeToolFor, runProcess, type ComposeRunResult, type ComposeTool } from '../compose/tool';
-import { composeWorkspace, covers, serviceImage, servicePublishedPorts, serviceVolumeTargets } from '../compose/workspace';
+import { composeWorkspace, covers, serviceArgv as serviceArgvOf, serviceImage, servicePublishedPorts, serviceVolumeTargets } from '../compose/workspace';
+import { imageNameFor } from '../container/buildPlan';
+import { buildFeaturesImage } from '../features/buildImage';
 import { isHostPortFree } from '../container/hostPort';
 import { appPortBindings, forwardPortBindings, pickFreePorts } from '../container/ports';
 import type { ContainerDetails, ContainerSummary, InteractiveSession, PortBinding } from '../engine/types';
@@ -222,24 +224,79 @@ export async function planComposePorts(
   return { ports, notes: [...notes, ...picked.notes] };
 }
 
+/** What a new container's service runs: the entries for its label, and the Features image when there are Features. */
+interface ServiceImage {
+  /** The image's `devcontainer.metadata` entries (with the Features' when there are any), raw. */
+  entries: MetadataEntry[];
+  /** The Features image, built on the service's image. */
+  image?: string;
+  /** The service's entrypoint and command, for Feature entrypoints without overrideCommand. */
+  serviceArgv?: { entrypoint: string[]; command: string[] };
+}
+
 /**
- * The service image's own `devcontainer.metadata` entries (a prebuilt dev container image's
- * remoteUser, containerEnv, hooks, ...), as the reference CLI reads them for a new container. An image
- * that is not here yet is pulled first (`compose pull`); one that cannot be had gives none, and
- * `compose up` then reports why.
+ * The service image for a new container, as the reference CLI prepares it: its own
+ * `devcontainer.metadata` (a prebuilt dev container image's remoteUser, containerEnv, hooks, ...),
+ * and the spec's Features installed on top (an image of their own, as for a single container). An
+ * image that is not here yet is pulled first (`compose pull`); without Features, one that cannot be
+ * had gives no entries, and `compose up` then reports why.
  */
-async function serviceImageEntries(deps: CoreDeps, run: ComposeRun, service: string, project: string, configYaml: string, ctx: UseCaseContext): Promise<MetadataEntry[]> {
-  const image = serviceImage(configYaml, service) ?? builtImageName(run, project, service);
+async function prepareServiceImage(
+  deps: CoreDeps,
+  run: ComposeRun,
+  loaded: ReadConfigResult,
+  project: string,
+  configYaml: string,
+  options: UpOptions,
+  ctx: UseCaseContext,
+): Promise<ServiceImage> {
+  const config = composeConfigOf(loaded);
+  const image = serviceImage(configYaml, config.service) ?? builtImageName(run, project, config.service);
   let details = await deps.engine.inspectImage(image, { signal: ctx.signal });
   if (!details) {
-    const pulled = await compose(run, [...baseArgs(run, project), 'pull', service], ctx, false);
+    const pulled = await compose(run, [...baseArgs(run, project), 'pull', config.service], ctx, false);
     details = pulled.exitCode === 0 ? await deps.engine.inspectImage(image, { signal: ctx.signal }) : undefined;
   }
+  const features = Object.keys(config.features).length > 0;
   if (!details) {
-    ctx.events({ type: 'log', level: 'debug', message: `image ${image} of service ${service} is not here: no image metadata`, component: 'compose' });
-    return [];
+    if (features) throw new BerthError('image-not-found', `The image ${image} of service '${config.service}' is not here and could not be pulled, so its Features cannot be installed`);
+    ctx.events({ type: 'log', level: 'debug', message: `image ${image} of service ${config.service} is not here: no image metadata`, component: 'compose' });
+    return { entries: [] };
   }
-  return metadataFromLabels(details.Config?.Labels ?? {}, image);
+  const entries = metadataFromLabels(details.Config?.Labels ?? {}, image);
+  if (!features) return { entries };
+  const featured = await buildFeaturesImage({
+    ...featuresImageOptions(deps, config, ctx),
+    baseImage: image,
+    baseDetails: details,
+    baseMetadata: entries,
+    noCache: options.buildNoCache,
+    writeLockfile: options.writeLockfile,
+    frozenLockfile: options.frozenLockfile,
+  });
+  const serviceArgv = {
+    entrypoint: serviceArgvOf(configYaml, config.service, 'entrypoint') ?? listOf(details.Config?.Entrypoint),
+    command: serviceArgvOf(configYaml, config.service, 'command') ?? listOf(details.Config?.Cmd),
+  };
+  return { entries: featured.metadata, image: featured.image, serviceArgv };
+}
+
+/** What every Features build of a Compose spec shares (the tag is the one single-container specs use). */
+function featuresImageOptions(deps: CoreDeps, config: ComposeConfig, ctx: UseCaseContext) {
+  return {
+    engine: deps.engine,
+    config,
+    tags: [`${imageNameFor(config.workspaceFolderHost)}-features`],
+    cacheDir: deps.featuresCacheDir ?? join(tmpdir(), 'berth-features-cache'),
+    env: ctx.env,
+    events: ctx.events,
+    signal: ctx.signal,
+  };
+}
+
+function listOf(value: string | string[] | null | undefined): string[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 /** The name Compose gives a service image it builds: `<project>-<service>` (v2), `<project>_<service>` (v1). */
@@ -252,8 +309,9 @@ async function writeOverride(
   loaded: ReadConfigResult,
   configYaml: string,
   ports: Record<string, PortBinding[]>,
-  imageEntries: MetadataEntry[],
+  prepared: ServiceImage = { entries: [] },
 ): Promise<string> {
+  const imageEntries = prepared.entries;
   // The image's entries first, then devcontainer.json's (raw on the label, as the reference CLI writes it).
   const merged = imageEntries.length === 0 ? loaded.config : mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, imageEntries));
   if (merged.kind !== 'compose') throw new BerthError('internal', 'not a Compose dev container');
@@ -273,6 +331,8 @@ async function writeOverride(
     mounts: parseMounts(config.mounts),
     fileVersion: firstText === undefined ? undefined : composeFileVersion(firstText),
     ports,
+    image: prepared.image,
+    serviceArgv: prepared.serviceArgv,
   });
   const path = overridePath(deps, loaded);
   await mkdir(dirname(path), { recursive: true });
@@ -303,9 +363,6 @@ export function servicesToStart(config: Pick<ComposeConfig, 'service' | 'runServ
 /** `up` for a Compose dev container; called by `up` under the workspace lock. */
 export async function composeUp(deps: CoreDeps, loaded: ReadConfigResult, options: UpOptions, ctx: UseCaseContext): Promise<UpResult> {
   const config = composeConfigOf(loaded);
-  if (Object.keys(config.features).length > 0) {
-    ctx.events({ type: 'log', level: 'warn', message: 'Features are not applied to Compose dev containers yet; the service runs without them.', component: 'compose' });
-  }
   const existing = await findServiceContainer(deps, loaded, ctx.signal);
   let project = existing?.labels[LABEL_COMPOSE_PROJECT];
 
@@ -334,8 +391,8 @@ export async function composeUp(deps: CoreDeps, loaded: ReadConfigResult, option
       const built = await compose(run, [...baseArgs(run, project), 'build', ...(options.buildNoCache ? ['--no-cache'] : []), ...services], ctx);
       if (built.exitCode !== 0) throw new BerthError('build-failed', composeFailed(run, 'build', built).message, { output: composeErrorLines(built.stderr), hint: 'See the build output above.' });
     }
-    const imageEntries = fresh ? await serviceImageEntries(deps, run, config.service, project, configYaml, ctx) : [];
-    const override = await writeOverride(deps, loaded, configYaml, planned.ports, imageEntries);
+    const prepared = fresh ? await prepareServiceImage(deps, run, loaded, project, configYaml, options, ctx) : undefined;
+    const override = await writeOverride(deps, loaded, configYaml, planned.ports, prepared);
     const args = baseArgs(run, project, [override]);
     ctx.events({ type: 'phase', phase: existing ? 'starting' : 'creating', detail: `compose up ${services.join(' ') || '(all services)'}` });
     const mode = options.removeExistingContainer ? ['--force-recreate'] : existing ? ['--no-recreate'] : [];
@@ -492,5 +549,18 @@ export async function composeBuild(deps: CoreDeps, loaded: ReadConfigResult, opt
       hint: 'A service without a build section uses a pulled image: pull it, or add a build section.',
     });
   }
-  return { outcome: 'success', imageName: [image], imageId: details.Id };
+  if (Object.keys(config.features).length === 0) return { outcome: 'success', imageName: [image], imageId: details.Id };
+  // With Features, the image `up` runs: the Features on top of the service's image.
+  const shared = featuresImageOptions(deps, config, ctx);
+  const featured = await buildFeaturesImage({
+    ...shared,
+    tags: [...shared.tags, ...(options.imageNames ?? [])],
+    baseImage: image,
+    baseDetails: details,
+    baseMetadata: metadataFromLabels(details.Config?.Labels ?? {}, image),
+    noCache: options.noCache,
+    writeLockfile: options.writeLockfile,
+    frozenLockfile: options.frozenLockfile,
+  });
+  return { outcome: 'success', imageName: [featured.image], imageId: featured.details.Id };
 }

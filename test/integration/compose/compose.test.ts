@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,7 @@ import { tempWorkspace, type TempWorkspace } from '../../support/workspaces';
 
 const docker = new Docker();
 const REFERENCE = resolve(__dirname, '..', '..', '..', 'node_modules', '@devcontainers', 'cli', 'devcontainer.js');
+const FIXTURES_ROOT = resolve(__dirname, '..', '..', 'fixtures');
 
 function context(events: BerthEvent[] = []): UseCaseContext {
   return { events: (e) => events.push(e), env: { ...process.env, COMPOSE_PROJECT_NAME: undefined } };
@@ -387,3 +388,41 @@ describe("Compose dev container whose service image has its own devcontainer.met
     assert.equal(r.output, 'image-hook\nspec-hook\ndev\ndev\n');
   });
 });
+
+describe('Compose dev container with Features', () => {
+  let ws: TempWorkspace;
+  let stateDir: string;
+
+  before(async () => {
+    ws = await tempWorkspace('compose-features');
+    await cp(join(FIXTURES_ROOT, 'features', 'hello'), join(ws.folder, '.devcontainer', 'hello'), { recursive: true });
+    stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
+  });
+  after(async () => {
+    if (ws) await removeComposeProjects(await composeProjectsOf(ws.folder));
+    await docker.getVolume('berth-test-hello-feature').remove().catch(() => undefined);
+    await ws?.cleanup();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it("installs them in an image on the service's, with their env, capabilities, mounts, entrypoint and hooks", async (t) => {
+    if (!(await needDocker(t))) return;
+    const service = createBerthService({ env: process.env, platform: process.platform, stateDir });
+    const result = await service.up({ workspaceFolder: ws.folder }, context());
+    const info = await docker.getContainer(result.containerId).inspect();
+    assert.match(info.Config.Image, /^vsc-compose-features-.*-features$/);
+    assert.ok(info.Config.Env.includes('HELLO_HOME=/usr/local/hello'), info.Config.Env.join(' '));
+    assert.ok(info.HostConfig.CapAdd?.includes('SYS_PTRACE'), String(info.HostConfig.CapAdd));
+    assert.ok(info.Mounts.some((m) => m.Name === 'berth-test-hello-feature' && m.Destination === '/hello-data'));
+    const labels = JSON.parse(info.Config.Labels['devcontainer.metadata']) as { id?: string }[];
+    assert.deepEqual(labels.map((e) => e.id).filter(Boolean).sort(), ['./entry', './hello'], 'one label entry per Feature');
+    // The Feature's entrypoint ran, then the service's own command (without overrideCommand).
+    const r = await run(service, ws.folder, 'grep -c greeting=hi /usr/local/hello/options.txt; cat /tmp/entry.log; tr "\\0" " " < /proc/1/cmdline; echo; cat /tmp/feature-hooks.log');
+    assert.equal(r.output, '1\nentry ran before: \nsleep infinity \nhello-feature-postCreate\nspec-postCreate\n');
+
+    // `build` makes the same image `up` runs: the Features on the service's image.
+    const built = await service.build({ workspaceFolder: ws.folder }, context());
+    assert.deepEqual(built.imageName, [info.Config.Image]);
+  });
+});
+

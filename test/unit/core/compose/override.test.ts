@@ -66,6 +66,31 @@ describe('composeOverride', () => {
   });
 });
 
+describe('Features in the override', () => {
+  it('runs the Features image; without overrideCommand their entrypoints go before the service entrypoint, with its command', () => {
+    const file = composeOverride({
+      config: config({ entrypoints: ['/usr/local/share/docker-init.sh'] }),
+      idLabels: ids,
+      metadataLabel: '[]',
+      mounts: [],
+      image: 'vsc-w-1-features',
+      serviceArgv: { entrypoint: ['/entry.sh'], command: ['serve', '--port', '80'] },
+    }) as { services: { app: Record<string, unknown> } };
+    const app = file.services.app;
+    assert.equal(app.image, 'vsc-w-1-features');
+    assert.deepEqual(app.entrypoint, ['/bin/sh', '-c', '/usr/local/share/docker-init.sh\nexec "$$@"', '-', '/entry.sh']);
+    assert.deepEqual(app.command, ['serve', '--port', '80']);
+  });
+
+  it('leaves entrypoint and command alone without Feature entrypoints', () => {
+    const file = composeOverride({ config: config(), idLabels: ids, metadataLabel: '[]', mounts: [], image: 'img', serviceArgv: { entrypoint: ['/e'], command: ['c'] } }) as {
+      services: { app: Record<string, unknown> };
+    };
+    assert.equal(file.services.app.entrypoint, undefined);
+    assert.equal(file.services.app.command, undefined);
+  });
+});
+
 describe('override helpers', () => {
   it('reads the version of a compose file', () => {
     assert.equal(composeFileVersion("version: '3.8'\nservices: {}\n"), '3.8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeWorkspace, composeWorkspaceFolder, covers, serviceImage, serviceList, servicePublishedPorts, serviceVolumeTargets } from '../../../../src/core/compose/workspace';
+import { composeWorkspace, composeWorkspaceFolder, covers, serviceArgv, serviceImage, serviceList, servicePublishedPorts, serviceVolumeTargets, shellWords } from '../../../../src/core/compose/workspace';
 
 const host = '/home/u/proj';
 
@@ -66,6 +66,19 @@ describe('serviceImage', () => {
     assert.equal(serviceImage(yaml, 'app'), 'shop/app:dev');
     assert.equal(serviceImage(yaml, 'db'), 'postgres');
     assert.equal(serviceImage(['services:', '  app:', '    build:', '      context: /w'].join('\n'), 'app'), undefined);
+  });
+});
+
+describe('serviceArgv', () => {
+  it('reads entrypoint and command in list and string form, and undefined when not set', () => {
+    const yaml = ['services:', '  app:', '    command:', '    - sleep', "    - 'in finity'", '    entrypoint: /bin/sh -c "echo \'a b\'"', '  db:', '    image: x'].join('\n');
+    assert.deepEqual(serviceArgv(yaml, 'app', 'command'), ['sleep', 'in finity']);
+    assert.deepEqual(serviceArgv(yaml, 'app', 'entrypoint'), ['/bin/sh', '-c', "echo 'a b'"]);
+    assert.equal(serviceArgv(yaml, 'db', 'command'), undefined);
+  });
+
+  it('splits shell words as Compose does', () => {
+    assert.deepEqual(shellWords(`a  'b c' "d \\"e\\"" f\\ g ''`), ['a', 'b c', 'd "e"', 'f g', '']);
   });
 });
 
