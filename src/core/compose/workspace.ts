@@ -194,8 +194,8 @@ export function shellWords(text: string): string[] {
   return words;
 }
 
-/** A plain or quoted scalar property at one service's own level in `compose config` output. */
-function serviceScalar(configYaml: string, service: string, key: string): string | undefined {
+/** A plain or quoted scalar property (`image`, `user`) at one service's own level in `compose config` output. */
+export function serviceScalar(configYaml: string, service: string, key: string): string | undefined {
   const lines = configYaml.split(/\r?\n/);
   const start = lines.findIndex((l) => /^services:\s*$/.test(l));
   if (start < 0) return undefined;

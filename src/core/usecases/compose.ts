@@ -14,18 +14,19 @@ import { composeConfigError, composeErrorLines, unknownServiceError } from '../c
 import { composeFileVersion, composeOverride } from '../compose/override';
 import { composeNameFromText, referenceProjectName, uniqueProjectName } from '../compose/projectName';
 import { composeToolFor, runProcess, type ComposeRunResult, type ComposeTool } from '../compose/tool';
-import { composeWorkspace, covers, serviceArgv as serviceArgvOf, serviceImage, servicePublishedPorts, serviceVolumeTargets } from '../compose/workspace';
+import { composeWorkspace, covers, serviceArgv as serviceArgvOf, serviceImage, servicePublishedPorts, serviceScalar, serviceVolumeTargets } from '../compose/workspace';
 import { imageNameFor } from '../container/buildPlan';
 import { buildFeaturesImage } from '../features/buildImage';
 import { isHostPortFree } from '../container/hostPort';
 import { appPortBindings, forwardPortBindings, pickFreePorts } from '../container/ports';
-import type { ContainerDetails, ContainerSummary, InteractiveSession, PortBinding } from '../engine/types';
+import type { ContainerDetails, ContainerSummary, ImageDetails, InteractiveSession, PortBinding } from '../engine/types';
 import { BerthError } from '../errors';
 import { LABEL_CONFIG_FILE, LABEL_LOCAL_FOLDER } from '../labels';
 import { prepareNewContainer } from '../lifecycle/containerSetup';
 import type { ContainerReason } from '../lifecycle/plan';
 import type { CoreDeps } from './deps';
 import type { BuildOptions, BuildResult, SessionOptions, StatusResult, UpOptions, UpResult, UseCaseContext, WorkspaceRef } from './types';
+import { withUidLayer } from './image';
 import { runHooks } from './up';
 import { loadWorkspace, noContainer, substitutedEntries } from './workspace';
 
@@ -263,22 +264,27 @@ async function prepareServiceImage(
     ctx.events({ type: 'log', level: 'debug', message: `image ${image} of service ${config.service} is not here: no image metadata`, component: 'compose' });
     return { entries: [] };
   }
-  const entries = metadataFromLabels(details.Config?.Labels ?? {}, image);
-  if (!features) return { entries };
-  const featured = await buildFeaturesImage({
-    ...featuresImageOptions(deps, config, ctx),
-    baseImage: image,
-    baseDetails: details,
-    baseMetadata: entries,
-    noCache: options.buildNoCache,
-    writeLockfile: options.writeLockfile,
-    frozenLockfile: options.frozenLockfile,
-  });
-  const serviceArgv = {
-    entrypoint: serviceArgvOf(configYaml, config.service, 'entrypoint') ?? listOf(details.Config?.Entrypoint),
-    command: serviceArgvOf(configYaml, config.service, 'command') ?? listOf(details.Config?.Cmd),
-  };
-  return { entries: featured.metadata, image: featured.image, serviceArgv };
+  let prepared: ServiceImage & { details: ImageDetails; image: string } = { entries: metadataFromLabels(details.Config?.Labels ?? {}, image), details, image };
+  if (features) {
+    const featured = await buildFeaturesImage({
+      ...featuresImageOptions(deps, config, ctx),
+      baseImage: image,
+      baseDetails: details,
+      baseMetadata: prepared.entries,
+      noCache: options.buildNoCache,
+      writeLockfile: options.writeLockfile,
+      frozenLockfile: options.frozenLockfile,
+    });
+    const serviceArgv = {
+      entrypoint: serviceArgvOf(configYaml, config.service, 'entrypoint') ?? listOf(details.Config?.Entrypoint),
+      command: serviceArgvOf(configYaml, config.service, 'command') ?? listOf(details.Config?.Cmd),
+    };
+    prepared = { entries: featured.metadata, details: featured.details, image: featured.image, serviceArgv };
+  }
+  // updateRemoteUserUID (Linux): the user gets the host user's ids in one more image, as for a single container.
+  const merged = mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, prepared.entries));
+  const uid = await withUidLayer(deps, merged, { baseImage: prepared.image, details: prepared.details }, ctx, serviceScalar(configYaml, config.service, 'user'));
+  return { entries: prepared.entries, image: uid === image ? undefined : uid, serviceArgv: prepared.serviceArgv };
 }
 
 /** What every Features build of a Compose spec shares (the tag is the one single-container specs use). */

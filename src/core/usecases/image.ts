@@ -145,8 +145,10 @@ export function composeNotSupported(config: ResolvedConfig): BerthError {
 export async function withUidLayer(
   deps: CoreDeps,
   config: ResolvedConfig,
-  base: Omit<PreparedImage, 'image'>,
+  base: Pick<PreparedImage, 'baseImage' | 'details'>,
   ctx: UseCaseContext,
+  /** The user the container is made with (runArgs `-u`; a Compose service's `user`). */
+  runUser: string | undefined = config.kind === 'compose' ? undefined : runArgsUser(config.runArgs),
 ): Promise<string> {
   const plan = planUidUpdate({
     enabled: config.updateRemoteUserUID,
@@ -155,7 +157,7 @@ export async function withUidLayer(
     hostUid: deps.host.uid,
     hostGid: deps.host.gid,
     remoteUser: config.remoteUser,
-    runArgsUser: runArgsUser(config.runArgs),
+    runArgsUser: runUser,
     containerUser: config.containerUser,
     imageUser: base.details.Config?.User ?? '',
     image: base.baseImage,

@@ -24,6 +24,8 @@ export interface BerthServiceOptions {
   dockerComposePath?: string;
   /** Where Berth keeps per-container caches and locks; undefined: no cache, no cross-process lock. */
   stateDir?: string;
+  /** Facts about the host in place of this process's user ids and machine size (tests of updateRemoteUserUID as root). */
+  host?: Partial<CoreDeps['host']>;
 }
 
 /** The default state folder: `$XDG_STATE_HOME/berth`, else `~/.local/state/berth`. */
@@ -43,7 +45,7 @@ export function createBerthService(options: BerthServiceOptions): BerthService {
   const deps: CoreDeps = {
     engine: createEngine({ host: options.dockerHost, env: options.env }),
     platform: options.platform,
-    host: { uid: info.uid, gid: info.gid, cpus: cpus().length, memoryBytes: totalmem() },
+    host: { uid: info.uid, gid: info.gid, cpus: cpus().length, memoryBytes: totalmem(), ...options.host },
     sessions: new SessionCache(stateDir && join(stateDir, 'containers')),
     lockDir: stateDir && join(stateDir, 'locks'),
     featuresCacheDir: stateDir && join(stateDir, 'features'),

@@ -366,7 +366,7 @@ describe("Compose dev container whose service image has its own devcontainer.met
     await removeComposeProjects(projects);
     // The image Compose built for the service: `<project>_app` (Compose v1) or `<project>-app` (v2).
     for (const p of projects) {
-      for (const name of [`${p}_app`, `${p}-app`]) await docker.getImage(name).remove({ force: true }).catch(() => undefined);
+      for (const name of [`${p}_app-uid`, `${p}-app-uid`, `${p}_app`, `${p}-app`]) await docker.getImage(name).remove({ force: true }).catch(() => undefined);
     }
     await ws?.cleanup();
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
@@ -386,6 +386,17 @@ describe("Compose dev container whose service image has its own devcontainer.met
     // The image's hook runs before the spec's, as the remote user.
     const r = await run(service, ws.folder, 'cat /tmp/hooks.log; stat -c %U /tmp/hooks.log; id -un');
     assert.equal(r.output, 'image-hook\nspec-hook\ndev\ndev\n');
+  });
+
+  it("gives the image's remoteUser the host user's ids (updateRemoteUserUID) in a new container", async (t) => {
+    if (!(await needDocker(t))) return;
+    // This suite runs as root, for whom there is nothing to update: the service is told other host ids.
+    const service = createBerthService({ env: process.env, platform: 'linux', stateDir, host: { uid: 4321, gid: 4322 } });
+    const result = await service.up({ workspaceFolder: ws.folder, removeExistingContainer: true }, context());
+    const info = await docker.getContainer(result.containerId).inspect();
+    assert.match(info.Config.Image, /app-uid$/);
+    const r = await run(service, ws.folder, 'id -u; id -g; stat -c %u /home/dev');
+    assert.equal(r.output, '4321\n4322\n4321\n');
   });
 });
 
