@@ -213,7 +213,7 @@ export async function runHooks(
   const settled = reason === 'reused' && entry.hooksSettled === true && config.hooks.postAttachCommand.length === 0;
   if (!hooksDefined || settled) return { user, config };
 
-  const cached = await cachedProbe(deps, details, user, mode);
+  const cached = cachedProbe(entry, user, mode);
   const known = cached === undefined ? undefined : remoteEnvOver(details, config, cached);
   const markersOf = () => readMarkers(deps.engine, details.Id, { user, signal: ctx.signal });
   // A container made by this up has no markers yet: one exec less. Its user's home comes from the
@@ -223,13 +223,15 @@ export async function runHooks(
   if (reason !== 'created') where = await markersOf();
   else if (known) where = { ...(fromHome(known) ?? (await markersOf())), markers: {} };
   // Else a new container whose probe is due: the marker folder comes with the probed HOME (resolve).
+  let remembered: Promise<void> = Promise.resolve();
   const probe: PendingProbe | undefined =
     known !== undefined
       ? undefined
       : {
         options: { user, mode, events: ctx.events, setup: setupInProbe ? PROFILE_SETUP : undefined, probeWorkdir: details.Config?.WorkingDir },
         resolve: async (probed) => {
-          await rememberProbe(deps, details, user, mode, probed);
+          // Saved while the hook runs (awaited before the settled mark below, which rewrites the entry).
+          remembered = rememberProbe(deps, details, user, mode, probed);
           const env = remoteEnvOver(details, config, probed);
           const place = where ?? fromHome(env) ?? (await markersOf());
           return { env, markerDir: place.markerDir, home: place.home };
@@ -264,6 +266,7 @@ export async function runHooks(
     // Nothing to run now, but the probe still does its work: the PATH setup, and the env later execs reuse.
     await probe.resolve(await probeUserEnv(deps.engine, details.Id, { ...probe.options, signal: ctx.signal }));
   }
+  await remembered;
   if (!options.skipNonBlockingCommands) {
     const fresh = await deps.sessions.load(details.Id, details.State.StartedAt);
     fresh.hooksSettled = true;

@@ -11,6 +11,7 @@ import { combineRemoteEnv, envListToRecord } from '../lifecycle/remoteEnv';
 import { probeUserEnv, type ProbeUserEnvOptions } from '../lifecycle/userEnv';
 import { composeWorkspaceFolder } from '../compose/workspace';
 import type { CoreDeps } from './deps';
+import type { SessionEntry } from './sessionCache';
 import type { UseCaseContext, WorkspaceRef } from './types';
 
 /** Reads the spec and reports its warnings as log events. */
@@ -120,7 +121,7 @@ export async function attachContext(
   probeSetup?: ProbeUserEnvOptions['setup'],
 ): Promise<AttachContext> {
   const user = remoteUserOf(config, details);
-  let probed = await cachedProbe(deps, details, user, config.userEnvProbe);
+  let probed = config.userEnvProbe === 'none' ? {} : cachedProbe(await deps.sessions.load(details.Id, details.State.StartedAt), user, config.userEnvProbe);
   if (probed === undefined) {
     probed = await probeUserEnv(deps.engine, details.Id, { user, mode: config.userEnvProbe, signal: ctx.signal, events: ctx.events, setup: probeSetup });
     await rememberProbe(deps, details, user, config.userEnvProbe, probed);
@@ -134,11 +135,9 @@ export function remoteEnvOver(details: ContainerDetails, config: ResolvedConfig,
   return combineRemoteEnv(probed, config.remoteEnv, { ...containerEnv, ...probed });
 }
 
-/** The probed env of this container start, from the session cache; {} without a probe; undefined when one is due. */
-export async function cachedProbe(deps: CoreDeps, details: ContainerDetails, user: string, mode: ResolvedConfig['userEnvProbe']): Promise<Record<string, string> | undefined> {
-  if (mode === 'none') return {};
-  const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
-  return entry.userEnv[`${user}|${mode}`];
+/** The probed env of a container start, from its session entry; {} without a probe; undefined when one is due. */
+export function cachedProbe(entry: SessionEntry, user: string, mode: ResolvedConfig['userEnvProbe']): Record<string, string> | undefined {
+  return mode === 'none' ? {} : entry.userEnv[`${user}|${mode}`];
 }
 
 /** Keeps a probe's env for this container start. An empty one (timed out, failed) is not kept: the next call retries. */
