@@ -47,22 +47,31 @@ async function volumeExists(name: string): Promise<boolean> {
 }
 
 /**
- * For a describe on its own copy of compose-basic with its own state folder: registers the before and
- * after that make and remove them (with the Compose projects made for it). Read the fields in tests.
+ * For a describe on its own copy of a fixture workspace with its own state folder: registers the
+ * before and after that make and remove them (with the Compose projects made for it, and whatever
+ * `cleanup` removes of them). Read the fields in tests.
  */
-function useComposeBasic(): { ws: TempWorkspace; stateDir: string } {
+function useComposeWorkspace(
+  fixture: string,
+  options: { prepare?: (folder: string) => Promise<void>; cleanup?: (projects: string[]) => Promise<void> } = {},
+): { ws: TempWorkspace; stateDir: string } {
   const suite = {} as { ws: TempWorkspace; stateDir: string };
   before(async () => {
-    suite.ws = await tempWorkspace('compose-basic');
+    suite.ws = await tempWorkspace(fixture);
+    await options.prepare?.(suite.ws.folder);
     suite.stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
   });
   after(async () => {
-    if (suite.ws) await removeComposeProjects(await composeProjectsOf(suite.ws.folder));
+    const projects = suite.ws ? await composeProjectsOf(suite.ws.folder) : [];
+    await removeComposeProjects(projects);
+    await options.cleanup?.(projects);
     await suite.ws?.cleanup();
     if (suite.stateDir) await rm(suite.stateDir, { recursive: true, force: true });
   });
   return suite;
 }
+
+const useComposeBasic = () => useComposeWorkspace('compose-basic');
 
 describe('Compose dev container: app + web (compose-basic)', () => {
   let ws: TempWorkspace;
@@ -354,28 +363,19 @@ describe('Compose dev container with shutdownAction none', () => {
 });
 
 describe("Compose dev container whose service image has its own devcontainer.metadata", () => {
-  let ws: TempWorkspace;
-  let stateDir: string;
-
-  before(async () => {
-    ws = await tempWorkspace('compose-image-metadata');
-    stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
-  });
-  after(async () => {
-    const projects = ws ? await composeProjectsOf(ws.folder) : [];
-    await removeComposeProjects(projects);
-    // The image Compose built for the service: `<project>_app` (Compose v1) or `<project>-app` (v2).
-    for (const p of projects) {
-      for (const name of [`${p}_app-uid`, `${p}-app-uid`, `${p}_app`, `${p}-app`]) await docker.getImage(name).remove({ force: true }).catch(() => undefined);
-    }
-    await ws?.cleanup();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  const suite = useComposeWorkspace('compose-image-metadata', {
+    // The images Compose built for the service (`<project>_app`, v1; `<project>-app`, v2) and their UID images.
+    cleanup: async (projects) => {
+      for (const p of projects) {
+        for (const name of [`${p}_app-uid`, `${p}-app-uid`, `${p}_app`, `${p}-app`]) await docker.getImage(name).remove({ force: true }).catch(() => undefined);
+      }
+    },
   });
 
   it("applies the image's remoteUser, containerEnv and hook, and labels the container with its entry first", async (t) => {
     if (!(await needDocker(t))) return;
-    const service = createBerthService({ env: process.env, platform: process.platform, stateDir });
-    const result = await service.up({ workspaceFolder: ws.folder }, context());
+    const service = createBerthService({ env: process.env, platform: process.platform, stateDir: suite.stateDir });
+    const result = await service.up({ workspaceFolder: suite.ws.folder }, context());
     assert.equal(result.remoteUser, 'dev');
     const info = await docker.getContainer(result.containerId).inspect();
     const label = JSON.parse(info.Config.Labels['devcontainer.metadata']) as Record<string, unknown>[];
@@ -384,42 +384,32 @@ describe("Compose dev container whose service image has its own devcontainer.met
     assert.equal(label[1].postCreateCommand, 'echo spec-hook >> /tmp/hooks.log', "then devcontainer.json's own");
     assert.ok(info.Config.Env.includes('FROM_IMAGE_METADATA=yes'), info.Config.Env.join(' '));
     // The image's hook runs before the spec's, as the remote user.
-    const r = await run(service, ws.folder, 'cat /tmp/hooks.log; stat -c %U /tmp/hooks.log; id -un');
+    const r = await run(service, suite.ws.folder, 'cat /tmp/hooks.log; stat -c %U /tmp/hooks.log; id -un');
     assert.equal(r.output, 'image-hook\nspec-hook\ndev\ndev\n');
   });
 
   it("gives the image's remoteUser the host user's ids (updateRemoteUserUID) in a new container", async (t) => {
     if (!(await needDocker(t))) return;
     // This suite runs as root, for whom there is nothing to update: the service is told other host ids.
-    const service = createBerthService({ env: process.env, platform: 'linux', stateDir, host: { uid: 4321, gid: 4322 } });
-    const result = await service.up({ workspaceFolder: ws.folder, removeExistingContainer: true }, context());
+    const service = createBerthService({ env: process.env, platform: 'linux', stateDir: suite.stateDir, host: { uid: 4321, gid: 4322 } });
+    const result = await service.up({ workspaceFolder: suite.ws.folder, removeExistingContainer: true }, context());
     const info = await docker.getContainer(result.containerId).inspect();
     assert.match(info.Config.Image, /app-uid$/);
-    const r = await run(service, ws.folder, 'id -u; id -g; stat -c %u /home/dev');
+    const r = await run(service, suite.ws.folder, 'id -u; id -g; stat -c %u /home/dev');
     assert.equal(r.output, '4321\n4322\n4321\n');
   });
 });
 
 describe('Compose dev container with Features', () => {
-  let ws: TempWorkspace;
-  let stateDir: string;
-
-  before(async () => {
-    ws = await tempWorkspace('compose-features');
-    await cp(join(FIXTURES_ROOT, 'features', 'hello'), join(ws.folder, '.devcontainer', 'hello'), { recursive: true });
-    stateDir = await mkdtemp(join(tmpdir(), 'berth-state-'));
-  });
-  after(async () => {
-    if (ws) await removeComposeProjects(await composeProjectsOf(ws.folder));
-    await docker.getVolume('berth-test-hello-feature').remove().catch(() => undefined);
-    await ws?.cleanup();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  const suite = useComposeWorkspace('compose-features', {
+    prepare: (folder) => cp(join(FIXTURES_ROOT, 'features', 'hello'), join(folder, '.devcontainer', 'hello'), { recursive: true }),
+    cleanup: () => docker.getVolume('berth-test-hello-feature').remove().catch(() => undefined),
   });
 
   it("installs them in an image on the service's, with their env, capabilities, mounts, entrypoint and hooks", async (t) => {
     if (!(await needDocker(t))) return;
-    const service = createBerthService({ env: process.env, platform: process.platform, stateDir });
-    const result = await service.up({ workspaceFolder: ws.folder }, context());
+    const service = createBerthService({ env: process.env, platform: process.platform, stateDir: suite.stateDir });
+    const result = await service.up({ workspaceFolder: suite.ws.folder }, context());
     const info = await docker.getContainer(result.containerId).inspect();
     assert.match(info.Config.Image, /^vsc-compose-features-.*-features$/);
     assert.ok(info.Config.Env.includes('HELLO_HOME=/usr/local/hello'), info.Config.Env.join(' '));
@@ -428,11 +418,11 @@ describe('Compose dev container with Features', () => {
     const labels = JSON.parse(info.Config.Labels['devcontainer.metadata']) as { id?: string }[];
     assert.deepEqual(labels.map((e) => e.id).filter(Boolean).sort(), ['./entry', './hello'], 'one label entry per Feature');
     // The Feature's entrypoint ran, then the service's own command (without overrideCommand).
-    const r = await run(service, ws.folder, 'grep -c greeting=hi /usr/local/hello/options.txt; cat /tmp/entry.log; tr "\\0" " " < /proc/1/cmdline; echo; cat /tmp/feature-hooks.log');
+    const r = await run(service, suite.ws.folder, 'grep -c greeting=hi /usr/local/hello/options.txt; cat /tmp/entry.log; tr "\\0" " " < /proc/1/cmdline; echo; cat /tmp/feature-hooks.log');
     assert.equal(r.output, '1\nentry ran before: \nsleep infinity \nhello-feature-postCreate\nspec-postCreate\n');
 
     // `build` makes the same image `up` runs: the Features on the service's image.
-    const built = await service.build({ workspaceFolder: ws.folder }, context());
+    const built = await service.build({ workspaceFolder: suite.ws.folder }, context());
     assert.deepEqual(built.imageName, [info.Config.Image]);
   });
 });
