@@ -22,7 +22,6 @@ import { appPortBindings, forwardPortBindings, pickFreePorts } from '../containe
 import type { ContainerDetails, ContainerSummary, ImageDetails, InteractiveSession, PortBinding } from '../engine/types';
 import { BerthError } from '../errors';
 import { LABEL_CONFIG_FILE, LABEL_LOCAL_FOLDER } from '../labels';
-import { prepareNewContainer } from '../lifecycle/containerSetup';
 import type { ContainerReason } from '../lifecycle/plan';
 import type { CoreDeps } from './deps';
 import type { BuildOptions, BuildResult, SessionOptions, StatusResult, UpOptions, UpResult, UseCaseContext, WorkspaceRef } from './types';
@@ -418,13 +417,13 @@ export async function composeUp(deps: CoreDeps, loaded: ReadConfigResult, option
   if (!existing || existing.id !== details.Id) reason = 'created';
   else reason = existing.state === 'running' ? 'reused' : 'started';
   if (existing && existing.id !== details.Id) await deps.sessions.forget(existing.id);
-  if (reason === 'created') await prepareNewContainer(deps.engine, details.Id, ctx.events, ctx.signal);
   ctx.events({ type: 'container', containerId: details.Id, state: reason === 'reused' ? 'reused' : reason === 'started' ? 'started' : 'created' });
   for (const [port, bindings] of Object.entries(details.NetworkSettings?.Ports ?? {})) {
     for (const b of bindings ?? []) {
       ctx.events({ type: 'port', containerPort: Number.parseInt(port, 10), hostIp: b.HostIp, hostPort: Number.parseInt(b.HostPort, 10) });
     }
   }
+  // runHooks also prepares a new container's /etc/profile (in the env probe's exec when it can).
   const attach = await runHooks(deps, loaded, details, reason, options, ctx);
   ctx.events({ type: 'phase', phase: 'ready' });
   return {
