@@ -56,7 +56,7 @@ describe('examples/web-db', () => {
     projects.push(result.composeProjectName ?? '');
     assert.equal(result.remoteWorkspaceFolder, '/workspaces/web-db');
     assert.ok(events.some((e) => e.type === 'hook' && e.hook === 'postCreateCommand' && e.state === 'succeeded'), 'the app tests passed in postCreateCommand');
-    assert.ok(events.some((e) => e.type === 'output' && e.source === 'compose' && /Step \d+\/\d+/.test(e.text)), 'the build streams its steps');
+    assert.ok(events.some((e) => e.type === 'output' && e.source === 'compose' && /Step \d+\/\d+|STEP \d+\/\d+/.test(e.text)), 'the build streams its steps (Docker: Step n/m, Podman: STEP n/m)');
 
     const out: Buffer[] = [];
     const tests = await service.exec(
