@@ -27,6 +27,39 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
+/**
+ * The short ids of the Features that lived in microsoft/vscode-dev-containers, and where the reference
+ * CLI sends them: the same name (or a new one) under ghcr.io/devcontainers/features, pinned to major 1.
+ */
+const MOVED_SHORT_IDS: ReadonlyMap<string, string> = new Map([
+  ...['aws-cli', 'azure-cli', 'desktop-lite', 'docker-in-docker', 'docker-from-docker', 'dotnet', 'git', 'git-lfs', 'github-cli', 'java', 'kubectl-helm-minikube', 'node', 'powershell', 'python', 'ruby', 'rust', 'sshd', 'terraform'].map(
+    (id): [string, string] => [id, id],
+  ),
+  ['golang', 'go'],
+  ['common', 'common-utils'],
+]);
+/** Short ids whose Feature became an option of another one. */
+const FOLDED_SHORT_IDS: ReadonlyMap<string, string> = new Map([
+  ['gradle', 'java'],
+  ['maven', 'java'],
+  ['jupyterlab', 'python'],
+]);
+const CORE_FEATURES = 'ghcr.io/devcontainers/features';
+
+/**
+ * A deprecated short id (`node`, `golang`, ...) as the reference CLI maps it: the full reference to
+ * use, with a warning that says so. Undefined for any other id.
+ */
+export function movedShortId(id: string): { reference: string; warning: string } | undefined {
+  const name = MOVED_SHORT_IDS.get(id.trim());
+  if (name === undefined) return undefined;
+  const reference = `${CORE_FEATURES}/${name}:1`;
+  return {
+    reference,
+    warning: `Feature "${id}" is a deprecated short id: using ${reference} (write that instead; see https://github.com/devcontainers/features/tree/main/src/${name}#example-usage)`,
+  };
+}
+
 /** Parses an id, throwing FeatureIdError with the reason when it is not usable. */
 export function parseFeatureId(id: string, ctx: FeatureIdContext): FeatureSource {
   const trimmed = id.trim();
@@ -40,6 +73,15 @@ export function parseFeatureId(id: string, ctx: FeatureIdContext): FeatureSource
     );
   }
   if (/^https?:\/\//i.test(trimmed)) return parseTarball(trimmed, id);
+  const moved = movedShortId(trimmed);
+  if (moved) return parseOci(moved.reference, id);
+  const folded = FOLDED_SHORT_IDS.get(trimmed);
+  if (folded) {
+    throw new FeatureIdError(
+      `Feature "${id}" no longer exists on its own: it is part of the "${folded}" Feature now`,
+      `use "${CORE_FEATURES}/${folded}:1" with its options (https://github.com/devcontainers/features/tree/main/src/${folded}#options)`,
+    );
+  }
   return parseOci(trimmed, id);
 }
 

@@ -11,7 +11,7 @@ import { BerthError, type SourceLocation } from '../errors';
 import { logger, type EventSink, type Logger } from '../events';
 import { FeatureCache } from './cache';
 import type { CredentialHelperRunner } from './credentials';
-import { FeatureIdError, ociReference, parseFeatureId, resourceOf } from './featureId';
+import { FeatureIdError, movedShortId, ociReference, parseFeatureId, resourceOf } from './featureId';
 import { parseFeatureJson, resolveOptions } from './featureJson';
 import { formatLockfile, lockfilePath, readLockfile, writeLockfile, type LockEntry, type Lockfile } from './lockfile';
 import { FEATURE_LAYER, fetchTarball, isUnreachable, OciClient, sha256Digest } from './oci';
@@ -96,6 +96,8 @@ export async function resolveFeatures(options: ResolveFeaturesOptions): Promise<
     let source: FeatureSource;
     try {
       source = parseFeatureId(item.userId, idContext);
+      const moved = movedShortId(item.userId);
+      if (moved) log.warn(moved.warning);
     } catch (e) {
       if (!(e instanceof FeatureIdError)) throw e;
       throw new BerthError('config-invalid', item.requestedBy ? `${e.message} (a dependsOn of ${item.requestedBy})` : e.message, { location: item.where(), hint: e.hint });

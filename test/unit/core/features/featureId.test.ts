@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FeatureIdError, ociReference, parseFeatureId, stripVersion } from '../../../../src/core/features/featureId';
+import { FeatureIdError, movedShortId, ociReference, parseFeatureId, stripVersion } from '../../../../src/core/features/featureId';
 
 const ctx = { configDir: '/ws/.devcontainer', devcontainerDir: '/ws/.devcontainer' };
 
@@ -19,10 +19,23 @@ describe('parseFeatureId', () => {
     assert.equal(parseFeatureId('localhost/ns/x:2', ctx).kind, 'oci');
   });
 
-  it('rejects a registry that is not a host, bare ids, and bad digests', () => {
+  it('rejects a registry that is not a host, unknown bare ids, and bad digests', () => {
     assert.throws(() => parseFeatureId('devcontainers/features/node:1', ctx), /is not a registry host/);
-    assert.throws(() => parseFeatureId('node', ctx), FeatureIdError);
+    assert.throws(() => parseFeatureId('fish', ctx), FeatureIdError);
+    assert.throws(() => parseFeatureId('my-tool', ctx), /not a local folder/);
     assert.throws(() => parseFeatureId('ghcr.io/x/y@sha256:abc', ctx), /sha256:<64 hex digits>/);
+  });
+
+  it("maps the old short ids as the reference CLI does: moved and renamed ones to ghcr.io/devcontainers/features/<id>:1", () => {
+    assert.deepEqual(parseFeatureId('node', ctx), { kind: 'oci', registry: 'ghcr.io', path: 'devcontainers/features/node', id: 'node', tag: '1', digest: undefined });
+    const go = parseFeatureId('golang', ctx);
+    assert.equal(go.kind === 'oci' && ociReference(go), 'ghcr.io/devcontainers/features/go:1');
+    const common = parseFeatureId('common', ctx);
+    assert.equal(common.kind === 'oci' && ociReference(common), 'ghcr.io/devcontainers/features/common-utils:1');
+    assert.match(movedShortId('docker-from-docker')?.warning ?? '', /deprecated short id: using ghcr\.io\/devcontainers\/features\/docker-from-docker:1/);
+    assert.equal(movedShortId('ghcr.io/devcontainers/features/node'), undefined);
+    // Features that became options of another one: an error that names it.
+    assert.throws(() => parseFeatureId('maven', ctx), (e: unknown) => e instanceof FeatureIdError && /part of the "java" Feature/.test(e.message) && /features\/java:1/.test(e.hint ?? ''));
   });
 
   it('resolves local Features inside .devcontainer and rejects absolute or escaping paths', () => {
