@@ -1,7 +1,9 @@
 /**
- * Registry credentials the way the docker CLI finds them: `~/.docker/config.json` (or
+ * Registry credentials, in the reference CLI's order: `DEVCONTAINERS_OCI_AUTH`
+ * (`registry|user|token,...`); then the way the docker CLI finds them, `~/.docker/config.json` (or
  * `$DOCKER_CONFIG/config.json`): `credHelpers[registry]`, else `credsStore`, through
- * `docker-credential-<name> get`; else `auths[registry].auth` (base64 `user:password`).
+ * `docker-credential-<name> get`, else `auths[registry].auth` (base64 `user:password`); then, for
+ * ghcr.io, `GITHUB_TOKEN` (unless `GITHUB_HOST` names another GitHub).
  */
 import { nodeChildProcess } from '../lazyNode';
 import { readFile } from 'node:fs/promises';
@@ -56,6 +58,25 @@ export async function findCredentials(
   env: Record<string, string | undefined>,
   runHelper: CredentialHelperRunner = runCredentialHelper,
 ): Promise<RegistryCredentials | undefined> {
+  return fromOciAuthVariable(registry, env.DEVCONTAINERS_OCI_AUTH) ?? (await fromDockerConfig(registry, env, runHelper)) ?? fromGithubToken(registry, env);
+}
+
+/** `DEVCONTAINERS_OCI_AUTH=registry|user|token,registry2|user2|token2`: the entry for `registry`. */
+function fromOciAuthVariable(registry: string, value: string | undefined): RegistryCredentials | undefined {
+  for (const entry of value?.split(',') ?? []) {
+    const [host, username, password] = entry.split('|');
+    if (host === registry && username !== undefined && password !== undefined) return { username, password };
+  }
+  return undefined;
+}
+
+/** ghcr.io with `GITHUB_TOKEN` (a GitHub Actions or Codespaces token), as the reference CLI offers it. */
+function fromGithubToken(registry: string, env: Record<string, string | undefined>): RegistryCredentials | undefined {
+  const otherGithub = env.GITHUB_HOST !== undefined && env.GITHUB_HOST !== '' && env.GITHUB_HOST !== 'github.com';
+  return registry === 'ghcr.io' && env.GITHUB_TOKEN && !otherGithub ? { username: 'USERNAME', password: env.GITHUB_TOKEN } : undefined;
+}
+
+async function fromDockerConfig(registry: string, env: Record<string, string | undefined>, runHelper: CredentialHelperRunner): Promise<RegistryCredentials | undefined> {
   const dir = dockerConfigDir(env);
   if (!dir) return undefined;
   let config: DockerConfigFile;

@@ -91,6 +91,13 @@ describe('Basic auth (htpasswd registry)', () => {
     assert.equal(r.features[0].origin.via, 'network');
   });
 
+  it('takes credentials from DEVCONTAINERS_OCI_AUTH (registry|user|token), as the reference CLI does', async (t) => {
+    if (!(await setup(t)) || !registry) return;
+    const env = { DOCKER_CONFIG: join(root, 'none'), DEVCONTAINERS_OCI_AUTH: `other.example.com|x|y,${registry.host}|berth|berth-pass` };
+    const r = await resolveOne(`${registry.host}/berth-test/hello:1`, env);
+    assert.equal(r.features[0].json.id, 'hello');
+  });
+
   it('runs the credential helper named by credHelpers', async (t) => {
     if (!(await setup(t)) || !registry) return;
     const bin = join(root, 'bin');

@@ -42,4 +42,18 @@ describe('findCredentials', () => {
     assert.equal(await findCredentials('ghcr.io', { DOCKER_CONFIG: '/nonexistent' }), undefined);
     assert.equal(await findCredentials('ghcr.io', {}), undefined);
   });
+
+  it('takes DEVCONTAINERS_OCI_AUTH first, then the Docker config, then GITHUB_TOKEN for ghcr.io', async () => {
+    const auth = Buffer.from('from:config').toString('base64');
+    await withConfig({ auths: { 'ghcr.io': { auth }, 'r.example.com': { auth } } }, async (env) => {
+      const oci = { ...env, DEVCONTAINERS_OCI_AUTH: 'other.io|a|b,r.example.com|env-user|env-token' };
+      assert.deepEqual(await findCredentials('r.example.com', oci), { username: 'env-user', password: 'env-token' });
+      assert.deepEqual(await findCredentials('ghcr.io', { ...oci, GITHUB_TOKEN: 'gh' }), { username: 'from', password: 'config' });
+    });
+    const none = { DOCKER_CONFIG: join(tmpdir(), 'berth-no-such-config') };
+    assert.deepEqual(await findCredentials('ghcr.io', { ...none, GITHUB_TOKEN: 'ghs_x' }), { username: 'USERNAME', password: 'ghs_x' });
+    assert.deepEqual(await findCredentials('ghcr.io', { ...none, GITHUB_TOKEN: 'ghs_x', GITHUB_HOST: 'github.com' }), { username: 'USERNAME', password: 'ghs_x' });
+    assert.equal(await findCredentials('ghcr.io', { ...none, GITHUB_TOKEN: 'ghs_x', GITHUB_HOST: 'github.example.com' }), undefined, 'a token of another GitHub');
+    assert.equal(await findCredentials('r.example.com', { ...none, GITHUB_TOKEN: 'ghs_x' }), undefined, 'GITHUB_TOKEN is for ghcr.io only');
+  });
 });
