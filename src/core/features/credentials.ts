@@ -12,6 +12,11 @@ import { join } from 'node:path';
 export interface RegistryCredentials {
   username: string;
   password: string;
+  /**
+   * A refresh token (`identitytoken` in the Docker config, e.g. from `az acr login`; a helper's
+   * `<token>` user): exchanged at the token service for an access token instead of Basic credentials.
+   */
+  identityToken?: string;
 }
 
 interface DockerConfigFile {
@@ -30,7 +35,9 @@ export const runCredentialHelper: CredentialHelperRunner = (helper, registry, en
       if (error) return resolve(undefined);
       try {
         const parsed = JSON.parse(stdout) as { Username?: string; Secret?: string };
-        resolve(parsed.Secret ? { username: parsed.Username ?? '', password: parsed.Secret } : undefined);
+        if (!parsed.Secret) resolve(undefined);
+        else if (parsed.Username === '<token>') resolve({ username: '', password: '', identityToken: parsed.Secret });
+        else resolve({ username: parsed.Username ?? '', password: parsed.Secret });
       } catch {
         resolve(undefined);
       }
@@ -94,6 +101,7 @@ async function fromDockerConfig(registry: string, env: Record<string, string | u
   for (const key of authKeys(registry)) {
     const entry = config.auths?.[key];
     if (!entry) continue;
+    if (entry.identitytoken) return { username: '', password: '', identityToken: entry.identitytoken };
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');

@@ -219,26 +219,43 @@ export class OciClient {
   private async answer(registry: string, repo: string, actions: string, header: string): Promise<string | undefined> {
     const { scheme, params } = parseChallenge(header);
     const creds = await this.creds(registry);
-    const basic = creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` : undefined;
+    const basic = creds && !creds.identityToken ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` : undefined;
     if (scheme === 'basic') return basic;
     if (scheme !== 'bearer' || !params.realm) return undefined;
-    const tokenUrl = new URL(params.realm);
-    if (params.service) tokenUrl.searchParams.set('service', params.service);
-    tokenUrl.searchParams.set('scope', params.scope ?? `repository:${repo}:${actions}`);
-    let res: Response;
-    try {
-      res = await fetch(tokenUrl, { headers: basic ? { Authorization: basic } : {}, signal: this.signal() });
-    } catch (e) {
-      throw unreachableError(`the token service of ${registry} (${tokenUrl.origin})`, e);
-    }
+    const service = params.service;
+    const scope = params.scope ?? `repository:${repo}:${actions}`;
+    const ask = async (how: 'anonymous' | 'basic' | 'refresh'): Promise<Response> => {
+      const tokenUrl = new URL(params.realm);
+      let init: RequestInit;
+      if (how === 'refresh') {
+        // OAuth2 refresh-token grant (the Docker token spec), as `docker login` with an identity token does.
+        const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: 'berth', scope, refresh_token: creds?.identityToken ?? '' });
+        if (service) form.set('service', service);
+        init = { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+      } else {
+        if (service) tokenUrl.searchParams.set('service', service);
+        tokenUrl.searchParams.set('scope', scope);
+        init = { headers: how === 'basic' && basic ? { Authorization: basic } : {} };
+      }
+      try {
+        return await fetch(tokenUrl, { ...init, signal: this.signal() });
+      } catch (e) {
+        throw unreachableError(`the token service of ${registry} (${tokenUrl.origin})`, e);
+      }
+    };
+    let res = await ask(creds?.identityToken ? 'refresh' : creds ? 'basic' : 'anonymous');
+    // Credentials the token service turns down may have expired: a public Feature still comes anonymously
+    // (as the reference CLI retries).
+    const refused = creds && (res.status === 401 || res.status === 403);
+    if (refused) res = await ask('anonymous');
     const body = Buffer.from(await res.arrayBuffer());
     if (!res.ok) {
       throw unavailable(
-        `The token service of ${registry} answered ${res.status} for ${repo}${creds ? '' : ' (anonymously)'}`,
+        `The token service of ${registry} answered ${res.status} for ${repo}${refused ? ' (to your credentials, then anonymously)' : creds ? '' : ' (anonymously)'}`,
         creds ? 'check your registry credentials (docker login)' : `the Feature may be private: docker login ${registry}`,
       );
     }
-    const token = (JSON.parse(body.toString('utf8')) as { token?: string; access_token?: string });
+    const token = JSON.parse(body.toString('utf8')) as { token?: string; access_token?: string };
     const value = token.token ?? token.access_token;
     return value ? `Bearer ${value}` : undefined;
   }

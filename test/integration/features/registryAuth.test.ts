@@ -116,21 +116,40 @@ describe('Bearer tokens (token service in front of the registry)', () => {
   let registry: TestRegistry | undefined;
   let front: Server | undefined;
   let frontHost = '';
-  const tokenRequests: { scope: string | null; service: string | null; basic: boolean }[] = [];
+  const tokenRequests: { scope: string | null; service: string | null; basic: boolean; refresh?: string }[] = [];
   after(async () => {
     await new Promise((r) => (front ? front.close(r) : r(undefined)));
     await registry?.dispose();
   });
 
-  /** Tokens: `anon:<repo>` for public repositories, `user:<repo>` for Basic credentials. */
+  /**
+   * Tokens: `anon:<repo>` for public repositories; `user:<repo>` for the Basic credentials, or for the
+   * refresh token `berth-refresh` (a POST with the OAuth2 refresh-token grant). Other credentials: 401.
+   */
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${frontHost}`);
+    if (url.pathname === '/token' && req.method === 'POST') {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        const form = new URLSearchParams(text);
+        const scope = form.get('scope');
+        tokenRequests.push({ scope, service: form.get('service'), basic: false, refresh: form.get('refresh_token') ?? undefined });
+        const repo = /^repository:([^:]+):/.exec(scope ?? '')?.[1] ?? '';
+        if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== 'berth-refresh') {
+          res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: `user:${repo}` }));
+      });
+      return;
+    }
     if (url.pathname === '/token') {
       const scope = url.searchParams.get('scope');
       const basic = req.headers.authorization === BASIC;
       tokenRequests.push({ scope, service: url.searchParams.get('service'), basic });
       const repo = /^repository:([^:]+):/.exec(scope ?? '')?.[1] ?? '';
-      if (repo.endsWith('/private') && !basic) {
+      if ((repo.endsWith('/private') && !basic) || (req.headers.authorization && !basic)) {
         res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
         return;
       }
@@ -183,5 +202,22 @@ describe('Bearer tokens (token service in front of the registry)', () => {
     const r = await resolveOne(`${frontHost}/berth-test/private:1`, { DOCKER_CONFIG: config });
     assert.equal(r.features[0].json.id, 'hello');
     assert.ok(tokenRequests.some((q) => q.basic && q.scope === 'repository:berth-test/private:pull'));
+  });
+
+  it('exchanges an identitytoken (refresh token) from the Docker config for an access token', async (t) => {
+    if (!(await setup(t))) return;
+    const config = await dockerConfig('identity', { auths: { [frontHost]: { auth: '', identitytoken: 'berth-refresh' } } });
+    const r = await resolveOne(`${frontHost}/berth-test/private:1`, { DOCKER_CONFIG: config });
+    assert.equal(r.features[0].json.id, 'hello');
+    assert.ok(tokenRequests.some((q) => q.refresh === 'berth-refresh' && q.scope === 'repository:berth-test/private:pull' && q.service === 'berth-test'));
+  });
+
+  it('falls back to anonymous when the token service turns the credentials down (expired), so public Features still come', async (t) => {
+    if (!(await setup(t))) return;
+    const stale = await dockerConfig('stale', { auths: { [frontHost]: { auth: Buffer.from('berth:expired').toString('base64') } } });
+    const r = await resolveOne(`${frontHost}/berth-test/hello:1`, { DOCKER_CONFIG: stale });
+    assert.equal(r.features[0].json.id, 'hello');
+    const e = await failure(resolveOne(`${frontHost}/berth-test/private:1`, { DOCKER_CONFIG: stale }));
+    assert.match(e.message, /answered 401 for berth-test\/private \(to your credentials, then anonymously\)/);
   });
 });
