@@ -10,6 +10,7 @@ import { posix, win32 } from 'node:path';
 import type { DevContainerJson } from '../config/types';
 import { parseMountString } from '../container/mounts';
 import type { EngineMount } from '../engine/types';
+import { shellWords } from '../shell';
 
 export interface ComposeWorkspaceInput {
   /** devcontainer.json after substitution. */
@@ -168,30 +169,6 @@ export function serviceArgv(configYaml: string, service: string, key: 'entrypoin
   if (listed.length > 0) return listed.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
   const text = serviceScalar(configYaml, service, key);
   return text === undefined ? undefined : shellWords(text);
-}
-
-/** Shell-style words: whitespace separates; '...' and "..." quote; a backslash escapes (outside '...'). */
-export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word = (word ?? '') + text[++i];
-      else word = (word ?? '') + ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      word ??= '';
-    } else if (ch === '\\' && i + 1 < text.length) word = (word ?? '') + text[++i];
-    else if (/\s/.test(ch)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else word = (word ?? '') + ch;
-  }
-  if (word !== undefined) words.push(word);
-  return words;
 }
 
 /** A plain or quoted scalar property (`image`, `user`) at one service's own level in `compose config` output. */

@@ -3,6 +3,7 @@
  * values unescaped as the spec and the reference write them), the builtin user variables, and the
  * wrapper that sources both and runs `./install.sh`.
  */
+import { shellQuote } from '../shell';
 
 /** The spec's option name → variable name: non-word characters → `_`, leading digits/underscores → `_`, uppercase. */
 export function optionEnvName(option: string): string {
@@ -19,11 +20,6 @@ export function optionsEnvFile(options: Record<string, string | boolean>): strin
 /** devcontainer-features.builtin.env before the homes are appended in the image (they need its passwd). */
 export function builtinEnvFile(containerUser: string, remoteUser: string): string {
   return `_CONTAINER_USER="${containerUser}"\n_REMOTE_USER="${remoteUser}"\n`;
-}
-
-/** Single-quotes a word for /bin/sh. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

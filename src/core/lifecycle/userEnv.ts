@@ -4,6 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { randomHex } from '../lazyNode';
+import { shellQuote } from '../shell';
 import type { DevContainerJson } from '../config/types';
 import type { ContainerExec } from '../engine/types';
 import { BerthError } from '../errors';
@@ -256,11 +257,6 @@ export function commandScript(env: Record<string, string>, argv: string[]): stri
   }
   const run = [...(viaEnv.length > 0 ? ['env', ...viaEnv] : []), ...argv.map(shellQuote)].join(' ');
   return `${exported.length > 0 ? `export ${exported.join(' ')}\n` : ''}exec ${run}\n`;
-}
-
-/** A word for the shell, in single quotes. */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 // $1 shell flags, $2 the probe's command, $3 the probe's folder. The probe runs as probeUserEnv's

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeWorkspace, composeWorkspaceFolder, covers, serviceArgv, serviceImage, serviceList, servicePublishedPorts, serviceVolumeTargets, shellWords } from '../../../../src/core/compose/workspace';
+import { composeWorkspace, composeWorkspaceFolder, covers, serviceArgv, serviceImage, serviceList, servicePublishedPorts, serviceVolumeTargets } from '../../../../src/core/compose/workspace';
+import { shellWords } from '../../../../src/core/shell';
 
 const host = '/home/u/proj';
 

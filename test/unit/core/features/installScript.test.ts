@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appendHomesCommand, installWrapper, optionEnvName, optionsEnvFile, shellQuote } from '../../../../src/core/features/installScript';
+import { appendHomesCommand, installWrapper, optionEnvName, optionsEnvFile } from '../../../../src/core/features/installScript';
+import { shellQuote } from '../../../../src/core/shell';
 
 describe('option variables', () => {
   it('mangles names as the spec says', () => {

@@ -11,6 +11,7 @@ import type { BerthEvent } from '../../../../src/core/events';
 import { HookFailedError } from '../../../../src/core/lifecycle/hookFailedError';
 import { planLifecycle } from '../../../../src/core/lifecycle/plan';
 import { runLifecycle, withMarker, type RunLifecycleOptions } from '../../../../src/core/lifecycle/run';
+import { shellWords } from '../../../../src/core/shell';
 import { FakeContainerExec, type FakeCall, type FakeReply } from '../../../support/fakeContainerExec';
 
 const CREATED = '2026-11-30T01:00:00Z';
@@ -279,27 +280,6 @@ describe('withMarker (the wrapper script, run by a real sh)', () => {
     assert.match(r.stderr, /onCreateCommand succeeded but its marker could not be written/);
   });
 });
-
-/** Words of a line made of shellQuote'd words (`'...'`, with `'\''` for a quote), space-separated. */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === "'") {
-      const end = line.indexOf("'", i + 1);
-      word = (word ?? '') + line.slice(i + 1, end);
-      i = end;
-    } else if (ch === '\\') {
-      word = (word ?? '') + line[++i];
-    } else if (ch === ' ' || ch === '\n') {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else word = (word ?? '') + ch;
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}
 
 /**
  * The container side of probeThenRun, scripted: the probe prints `probed`, then the command Berth

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContainerExec } from '../../../../src/core/engine/types';
 import type { BerthEvent } from '../../../../src/core/events';
-import { commandScript, parseProbeOutput, probeCommand, probeUserEnv, shellQuote, UserEnvCache } from '../../../../src/core/lifecycle/userEnv';
+import { commandScript, parseProbeOutput, probeCommand, probeUserEnv, UserEnvCache } from '../../../../src/core/lifecycle/userEnv';
+import { shellQuote } from '../../../../src/core/shell';
 import { FakeContainerExec, type FakeCall } from '../../../support/fakeContainerExec';
 
 /** Answers like a real shell: noise, marker, NUL-separated env, marker, noise. */
