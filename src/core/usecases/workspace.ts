@@ -8,7 +8,7 @@ import type { ContainerDetails, ContainerSummary, Engine } from '../engine/types
 import { BerthError, formatDiagnostic } from '../errors';
 import type { MetadataEntry, ResolvedConfig } from '../config/types';
 import { combineRemoteEnv, envListToRecord } from '../lifecycle/remoteEnv';
-import { probeUserEnv, type ProbeUserEnvOptions } from '../lifecycle/userEnv';
+import { probeUserEnv } from '../lifecycle/userEnv';
 import { composeWorkspaceFolder } from '../compose/workspace';
 import type { CoreDeps } from './deps';
 import type { SessionEntry } from './sessionCache';
@@ -112,18 +112,12 @@ export function remoteUserOf(config: ResolvedConfig, details: ContainerDetails):
  * Works out user, folder and environment for a running container. The user's env comes from the
  * login shell probe, cached per container start on the host, so repeated execs skip it.
  */
-export async function attachContext(
-  deps: CoreDeps,
-  loaded: ReadConfigResult,
-  details: ContainerDetails,
-  ctx: UseCaseContext,
-  config: ResolvedConfig = configForContainer(loaded, details),
-  probeSetup?: ProbeUserEnvOptions['setup'],
-): Promise<AttachContext> {
+export async function attachContext(deps: CoreDeps, loaded: ReadConfigResult, details: ContainerDetails, ctx: UseCaseContext): Promise<AttachContext> {
+  const config = configForContainer(loaded, details);
   const user = remoteUserOf(config, details);
   let probed = config.userEnvProbe === 'none' ? {} : cachedProbe(await deps.sessions.load(details.Id, details.State.StartedAt), user, config.userEnvProbe);
   if (probed === undefined) {
-    probed = await probeUserEnv(deps.engine, details.Id, { user, mode: config.userEnvProbe, signal: ctx.signal, events: ctx.events, setup: probeSetup });
+    probed = await probeUserEnv(deps.engine, details.Id, { user, mode: config.userEnvProbe, signal: ctx.signal, events: ctx.events });
     await rememberProbe(deps, details, user, config.userEnvProbe, probed);
   }
   return { containerId: details.Id, details, config, user, workdir: config.workspaceFolder, env: remoteEnvOver(details, config, probed) };
@@ -137,13 +131,18 @@ export function remoteEnvOver(details: ContainerDetails, config: ResolvedConfig,
 
 /** The probed env of a container start, from its session entry; {} without a probe; undefined when one is due. */
 export function cachedProbe(entry: SessionEntry, user: string, mode: ResolvedConfig['userEnvProbe']): Record<string, string> | undefined {
-  return mode === 'none' ? {} : entry.userEnv[`${user}|${mode}`];
+  return mode === 'none' ? {} : entry.userEnv[probeKey(user, mode)];
+}
+
+/** Where a session entry keeps one user's probe in one mode. */
+function probeKey(user: string, mode: ResolvedConfig['userEnvProbe']): string {
+  return `${user}|${mode}`;
 }
 
 /** Keeps a probe's env for this container start. An empty one (timed out, failed) is not kept: the next call retries. */
 export async function rememberProbe(deps: CoreDeps, details: ContainerDetails, user: string, mode: ResolvedConfig['userEnvProbe'], env: Record<string, string>): Promise<void> {
   if (mode === 'none' || Object.keys(env).length === 0) return;
   const entry = await deps.sessions.load(details.Id, details.State.StartedAt);
-  entry.userEnv[`${user}|${mode}`] = env;
+  entry.userEnv[probeKey(user, mode)] = env;
   await deps.sessions.save(entry);
 }
