@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { configToMetadataEntry, locate, mergeWithImageMetadata, metadataFromLabels, parseJsonc, type ReadConfigResult } from '../config';
-import type { ComposeConfig, MetadataEntry } from '../config/types';
+import type { ComposeConfig, MetadataEntry, ResolvedConfig } from '../config/types';
 import { parseMounts } from '../container/mounts';
 import { composeConfigError, composeErrorLines, unknownServiceError } from '../compose/errors';
 import { composeFileVersion, composeOverride } from '../compose/override';
@@ -26,7 +26,7 @@ import type { ContainerReason } from '../lifecycle/plan';
 import type { CoreDeps } from './deps';
 import type { BuildOptions, BuildResult, SessionOptions, StatusResult, UpOptions, UpResult, UseCaseContext, WorkspaceRef } from './types';
 import { withUidLayer } from './image';
-import { runHooks } from './up';
+import { asList, runHooks } from './up';
 import { loadWorkspace, noContainer, substitutedEntries } from './workspace';
 
 /** Compose's labels on the containers it makes. */
@@ -51,8 +51,12 @@ interface ComposeRun {
 }
 
 function composeConfigOf(loaded: ReadConfigResult): ComposeConfig {
-  if (loaded.config.kind !== 'compose') throw new BerthError('internal', 'not a Compose dev container');
-  return loaded.config;
+  return asCompose(loaded.config);
+}
+
+function asCompose(config: ResolvedConfig): ComposeConfig {
+  if (config.kind !== 'compose') throw new BerthError('internal', 'not a Compose dev container');
+  return config;
 }
 
 function newest(list: ContainerSummary[]): ContainerSummary | undefined {
@@ -228,6 +232,8 @@ export async function planComposePorts(
 interface ServiceImage {
   /** The image's `devcontainer.metadata` entries (with the Features' when there are any), raw. */
   entries: MetadataEntry[];
+  /** The spec merged with those entries: what the override applies. */
+  config: ComposeConfig;
   /** The Features image, built on the service's image. */
   image?: string;
   /** The service's entrypoint and command, for Feature entrypoints without overrideCommand. */
@@ -261,9 +267,9 @@ async function prepareServiceImage(
   if (!details) {
     if (features) throw new BerthError('image-not-found', `The image ${image} of service '${config.service}' is not here and could not be pulled, so its Features cannot be installed`);
     ctx.events({ type: 'log', level: 'debug', message: `image ${image} of service ${config.service} is not here: no image metadata`, component: 'compose' });
-    return { entries: [] };
+    return { entries: [], config };
   }
-  let prepared: ServiceImage & { details: ImageDetails; image: string } = { entries: metadataFromLabels(details.Config?.Labels ?? {}, image), details, image };
+  let prepared: Omit<ServiceImage, 'config'> & { details: ImageDetails; image: string } = { entries: metadataFromLabels(details.Config?.Labels ?? {}, image), details, image };
   if (features) {
     const featured = await buildFeaturesImage({
       ...featuresImageOptions(deps, config, ctx),
@@ -275,15 +281,20 @@ async function prepareServiceImage(
       frozenLockfile: options.frozenLockfile,
     });
     const serviceArgv = {
-      entrypoint: serviceArgvOf(configYaml, config.service, 'entrypoint') ?? listOf(details.Config?.Entrypoint),
-      command: serviceArgvOf(configYaml, config.service, 'command') ?? listOf(details.Config?.Cmd),
+      entrypoint: serviceArgvOf(configYaml, config.service, 'entrypoint') ?? asList(details.Config?.Entrypoint) ?? [],
+      command: serviceArgvOf(configYaml, config.service, 'command') ?? asList(details.Config?.Cmd) ?? [],
     };
     prepared = { entries: featured.metadata, details: featured.details, image: featured.image, serviceArgv };
   }
+  const merged = mergedWith(loaded, prepared.entries);
   // updateRemoteUserUID (Linux): the user gets the host user's ids in one more image, as for a single container.
-  const merged = mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, prepared.entries));
   const uid = await withUidLayer(deps, merged, { baseImage: prepared.image, details: prepared.details }, ctx, serviceScalar(configYaml, config.service, 'user'));
-  return { entries: prepared.entries, image: uid === image ? undefined : uid, serviceArgv: prepared.serviceArgv };
+  return { entries: prepared.entries, config: merged, image: uid === image ? undefined : uid, serviceArgv: prepared.serviceArgv };
+}
+
+/** The spec with an image's metadata entries merged under it (the image's first, then devcontainer.json). */
+function mergedWith(loaded: ReadConfigResult, entries: MetadataEntry[]): ComposeConfig {
+  return entries.length === 0 ? composeConfigOf(loaded) : asCompose(mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, entries)));
 }
 
 /** What every Features build of a Compose spec shares (the tag is the one single-container specs use). */
@@ -299,11 +310,6 @@ function featuresImageOptions(deps: CoreDeps, config: ComposeConfig, ctx: UseCas
   };
 }
 
-function listOf(value: string | string[] | null | undefined): string[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
 /** The name Compose gives a service image it builds: `<project>-<service>` (v2), `<project>_<service>` (v1). */
 function builtImageName(run: ComposeRun, project: string, service: string): string {
   return `${project}${run.tool.major === 1 ? '_' : '-'}${service}`;
@@ -314,13 +320,10 @@ async function writeOverride(
   loaded: ReadConfigResult,
   configYaml: string,
   ports: Record<string, PortBinding[]>,
-  prepared: ServiceImage = { entries: [] },
+  prepared?: ServiceImage,
 ): Promise<string> {
-  const imageEntries = prepared.entries;
-  // The image's entries first, then devcontainer.json's (raw on the label, as the reference CLI writes it).
-  const merged = imageEntries.length === 0 ? loaded.config : mergeWithImageMetadata(loaded.config, substitutedEntries(loaded, imageEntries));
-  if (merged.kind !== 'compose') throw new BerthError('internal', 'not a Compose dev container');
-  const config = merged;
+  const imageEntries = prepared?.entries ?? [];
+  const config = prepared?.config ?? composeConfigOf(loaded);
   const workspace = composeWorkspace({
     raw: loaded.raw,
     workspaceFolderHost: config.workspaceFolderHost,
@@ -331,13 +334,14 @@ async function writeOverride(
   const file = composeOverride({
     config,
     idLabels: loaded.idLabels,
+    // The image's entries first, then devcontainer.json's (raw, as the reference CLI writes it).
     metadataLabel: JSON.stringify([...imageEntries, configToMetadataEntry(loaded.written)]),
     workspaceMount: workspace.mount,
     mounts: parseMounts(config.mounts),
     fileVersion: firstText === undefined ? undefined : composeFileVersion(firstText),
     ports,
-    image: prepared.image,
-    serviceArgv: prepared.serviceArgv,
+    image: prepared?.image,
+    serviceArgv: prepared?.serviceArgv,
   });
   const path = overridePath(deps, loaded);
   await mkdir(dirname(path), { recursive: true });

@@ -182,7 +182,8 @@ async function createContainer(
   return details;
 }
 
-function asList(value: string | string[] | undefined | null): string[] | undefined {
+/** An image's Entrypoint or Cmd (a string or a list, or unset) as a list. */
+export function asList(value: string | string[] | undefined | null): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   return Array.isArray(value) ? value : [value];
 }
