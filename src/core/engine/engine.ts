@@ -164,8 +164,11 @@ export interface InfoAnswer {
  */
 export function engineInfoFromVersion(v: VersionAnswer, info: InfoAnswer = {}): EngineInfo {
   const isPodman = (v.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''));
-  const rootless = info.Rootless === true || (info.SecurityOptions ?? []).some((o) => o.split(',').includes('name=rootless'));
-  return { version: v.Version ?? '', apiVersion: v.ApiVersion ?? '', os: v.Os ?? '', arch: v.Arch ?? '', isPodman, rootless };
+  return { version: v.Version ?? '', apiVersion: v.ApiVersion ?? '', os: v.Os ?? '', arch: v.Arch ?? '', isPodman, rootless: isRootless(info) };
+}
+
+function isRootless(info: InfoAnswer): boolean {
+  return info.Rootless === true || (info.SecurityOptions ?? []).some((o) => o.split(',').includes('name=rootless'));
 }
 
 function cancelledError(action: string): BerthError {
@@ -299,7 +302,7 @@ export class DockerEngine implements Engine {
         const ping = await headOf(socketPath, '/_ping', signal);
         if (ping.headers['libpod-api-version'] === undefined) return { isPodman: false, rootless: false };
         const info = await this.dial<InfoAnswer>({ path: '/info', method: 'GET' }, signal);
-        return { isPodman: true, rootless: engineInfoFromVersion({}, info).rootless };
+        return { isPodman: true, rootless: isRootless(info) };
       })
       : this.version(options).then(({ isPodman, rootless }) => ({ isPodman, rootless }));
     this.factsLoad = load;
