@@ -32,9 +32,9 @@ export interface OverrideInput {
   serviceArgv?: { entrypoint: string[]; command: string[] };
 }
 
-/** Runs Feature entrypoint command lines, then the argv it is given (`sh -c script - argv...`). */
+/** Runs Feature entrypoint command lines (the caller drops empty ones), then the argv it is given (`sh -c script - argv...`). */
 export function featureEntrypointScript(entrypoints: readonly string[]): string {
-  return [...entrypoints.filter((e) => e.trim() !== ''), 'exec "$@"'].join('\n');
+  return [...entrypoints, 'exec "$@"'].join('\n');
 }
 
 /** `ip:host:container/proto` (host empty: the engine picks). IPv6 addresses are bracketed. */
@@ -77,7 +77,7 @@ export function composeOverride(input: OverrideInput): { [key: string]: Json } {
   if (input.image) service.image = input.image;
   const entrypoints = (config.entrypoints ?? []).filter((e) => e.trim() !== '');
   if (config.overrideCommand) {
-    service.entrypoint = ['/bin/sh', '-c', keepAliveScript(entrypoints), '-'];
+    service.entrypoint = ['/bin/sh', '-c', keepAliveScript(config.entrypoints ?? []), '-'];
     service.command = [];
   } else if (entrypoints.length > 0 && input.serviceArgv) {
     // A new entrypoint drops the image's command: the service's is given again.
