@@ -5,13 +5,13 @@
  */
 import type { DockerfileConfig, ImageConfig } from '../config/types';
 import type { Diagnostic } from '../errors';
-import type { ContainerCreateSpec, EngineMount } from '../engine/types';
+import type { ContainerCreateSpec, EngineFacts, EngineMount } from '../engine/types';
 import { LABEL_BERTH_MANAGED, LABEL_METADATA } from '../labels';
 import { locationOf, type Locate } from './configError';
 import { wantsGpu } from './hostRequirements';
 import { keepAliveScript } from './keepAlive';
 import { dedupeMounts, parseMount, parseMountString } from './mounts';
-import { type EngineFacts, podmanRunOptions } from './podman';
+import { podmanRunOptions } from './podman';
 import { appPortBindings, dedupePorts, forwardPortBindings } from './ports';
 import { applyRunArgs, emptySpec } from './runArgs';
 

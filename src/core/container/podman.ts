@@ -9,14 +9,11 @@
  * only supported in rootless mode" (measured on Podman 4.3.1), where the reference CLI fails. Berth
  * asks for keep-id only when the engine reports itself rootless.
  */
+import type { EngineFacts } from '../engine/types';
 import { runArgsUser } from './runArgs';
 
-import type { EngineFacts } from '../engine/types';
-
-/** What the planner needs to know about the engine (omitted means Docker). */
-export type { EngineFacts };
-
 export interface PodmanRunInput {
+  /** What the planner needs to know about the engine (omitted means Docker). */
   engine?: EngineFacts;
   /** The host OS (`process.platform`): the rules are for Linux hosts, as in the reference. */
   platform?: string;
